@@ -1,0 +1,129 @@
+"""The `career-bot` command: chat, ask, check, eval, run, unanswered."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from bot.engine import Engine
+from bot.errors import DataError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="career-bot", description=__doc__)
+    parser.add_argument("--knowledge", type=Path, metavar="DIR",
+                        help="knowledge base directory (env CAREERBOT_KNOWLEDGE_DIR)")
+    parser.add_argument("--intents", type=Path, metavar="DIR",
+                        help="intents directory (env CAREERBOT_INTENTS_DIR)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("chat", help="chat in the terminal (no Telegram token needed)")
+    ask = commands.add_parser("ask", help="answer one question, or JSON Lines on stdin")
+    ask.add_argument("question", nargs="?", help="the question (omit with --json to read stdin)")
+    ask.add_argument("--json", action="store_true", help="speak the JSON Lines protocol")
+    commands.add_parser("check", help="validate knowledge/ and intents/")
+    evaluate = commands.add_parser("eval", help="score the bot on a labelled question set")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--min-accuracy", type=float, default=None,
+                          help="exit 1 when accuracy is below this share (0..1)")
+    run = commands.add_parser("run", help="run the Telegram bot (polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true", default=None,
+                     help="receive updates by webhook instead of long polling")
+    unanswered = commands.add_parser("unanswered",
+                                     help="most frequent unanswered questions, grouped")
+    unanswered.add_argument("--limit", type=int, default=20)
+    return parser
+
+
+def _load_engine(settings: Settings) -> Engine | None:
+    try:
+        return Engine.load(settings.knowledge_dir, settings.intents_dir)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the data: fix them and try again "
+              "(career-bot check lists them)", file=sys.stderr)
+        return None
+
+
+def _check(settings: Settings) -> int:
+    from bot.checks import run_checks
+
+    problems, engine = run_checks(settings.knowledge_dir, settings.intents_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    assert engine is not None
+    patterns = sum(len(p) for p in engine.intents.patterns.values())
+    print(f"ok: {len(engine.knowledge.careers)} career(s), "
+          f"{len(engine.knowledge.schools.schools)} schools, "
+          f"{len(engine.intents.patterns)} intents, {patterns} patterns")
+    return 0
+
+
+def _ask(engine: Engine, question: str | None, as_json: bool) -> int:
+    from bot.protocol import reply_record, serve_lines
+    from bot.render import render_plain
+    from bot.state import ConversationState
+
+    if question is None:
+        if not as_json:
+            print("career-bot ask: give a QUESTION, or --json to read JSON Lines on stdin",
+                  file=sys.stderr)
+            return 2
+        return serve_lines(engine, sys.stdin, sys.stdout)
+    reply, _ = engine.respond(question, ConversationState())
+    if as_json:
+        print(json.dumps(reply_record("cli", question, reply), ensure_ascii=False))
+    else:
+        print(render_plain(reply))
+        for number, suggestion in enumerate(reply.suggestions, start=1):
+            print(f"  [{number}] {suggestion.label}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.load(knowledge_dir=args.knowledge, intents_dir=args.intents)
+    except ConfigError as exc:
+        print(f"career-bot: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        return _check(settings)
+    if args.command == "unanswered":
+        from bot.storage.report import print_unanswered
+
+        return print_unanswered(settings, args.limit, sys.stdout)
+    engine = _load_engine(settings)
+    if engine is None:
+        return 1
+    if args.command == "chat":
+        from bot.terminal import chat
+
+        return chat(engine, sys.stdin, sys.stdout)
+    if args.command == "ask":
+        return _ask(engine, args.question, args.json)
+    if args.command == "eval":
+        from bot.evaluation import load_set, print_report
+        from bot.evaluation import evaluate as run_eval
+
+        report = run_eval(engine, load_set(args.file))
+        print_report(report, sys.stdout)
+        if args.min_accuracy is not None and report.accuracy < args.min_accuracy:
+            print(f"accuracy {report.accuracy:.3f} is below {args.min_accuracy}",
+                  file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "run":
+        from bot.telegram.runner import run
+
+        return run(settings, webhook=args.webhook)
+    return 2

@@ -1,0 +1,109 @@
+"""YAML loading that remembers line numbers and refuses duplicate keys.
+
+Editors need to be told exactly where a problem is, so mappings and lists keep the line of
+each key or item. Everything else behaves like ``yaml.safe_load``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from bot.errors import Problem
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that knows the line of each key (1-based) and its own first line."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A list that knows the line of each item (1-based) and its own first line."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader building LineDict/LineList and rejecting duplicate keys."""
+
+    def construct_line_mapping(self, node: MappingNode) -> LineDict:
+        self.flatten_mapping(node)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if key in result:
+                raise _DuplicateKey(
+                    None, None,
+                    f"duplicate key {key!r} (first on line {result.key_lines[key]}): "
+                    "merge the two entries or rename one",
+                    key_node.start_mark,
+                )
+            result[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
+
+    def construct_line_list(self, node: SequenceNode) -> LineList:
+        result = LineList(
+            self.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
+            for child in node.value
+        )
+        result.line = node.start_mark.line + 1
+        result.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return result
+
+
+def _mapping(loader: _Loader, node: Node) -> LineDict:
+    assert isinstance(node, MappingNode)
+    return loader.construct_line_mapping(node)
+
+
+def _sequence(loader: _Loader, node: Node) -> LineList:
+    assert isinstance(node, SequenceNode)
+    return loader.construct_line_list(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load_yaml(path: Path, problems: list[Problem]) -> Any:
+    """Load ``path``; on failure append a Problem and return None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path, 1, f"cannot read file ({exc}): save it as UTF-8 text"))
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or exc.context or "malformed YAML"
+        if isinstance(exc, _DuplicateKey):
+            problems.append(Problem(path, line, str(what)))
+        else:
+            problems.append(Problem(
+                path, line,
+                f"malformed YAML: {what}; check indentation and quote text containing ': ' or '#'",
+            ))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path, 1, f"malformed YAML: {exc}"))
+    return None
