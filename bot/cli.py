@@ -112,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         return _ask(engine, args.question, args.json)
     if args.command == "eval":
-        from bot.evaluation import load_set, print_report
         from bot.evaluation import evaluate as run_eval
+        from bot.evaluation import load_set, print_report
 
         report = run_eval(engine, load_set(args.file))
         print_report(report, sys.stdout)

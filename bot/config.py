@@ -104,6 +104,10 @@ class Settings:
     flood_cooldown_seconds: int = 60
     retention_days: int = 90
     log_level: str = "INFO"
+    # Outgoing Bot API requests per second for the whole bot (Telegram's limit is 30); 0 = off.
+    telegram_rate_limit: int = 30
+    # Updates handled at the same time, so one user's burst never delays the others.
+    concurrent_updates: int = 64
 
     @classmethod
     def load(
@@ -140,6 +144,8 @@ class Settings:
             flood_cooldown_seconds=_int(env, "FLOOD_COOLDOWN_SECONDS", 60),
             retention_days=_int(env, "RETENTION_DAYS", 90),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            telegram_rate_limit=_int(env, "TELEGRAM_RATE_LIMIT", 30),
+            concurrent_updates=_int(env, "CONCURRENT_UPDATES", 64),
         )
         changes = {k: v for k, v in overrides.items() if v is not None}
         if changes:

@@ -237,9 +237,9 @@ class Engine:
                    state: ConversationState) -> _Understood | None:
         """Read a message in the light of the last answer ("and at insurance companies?")."""
         confident = top.score >= SURE
-        if state.topic == "schools" and not (confident and top.intent != "schools"):
-            if any(s.kind in ("level", "school") for s in spots):
-                return _Understood("schools", max(top.score, THRESHOLD))
+        if (state.topic == "schools" and not (confident and top.intent != "schools")
+                and any(s.kind in ("level", "school") for s in spots)):
+            return _Understood("schools", max(top.score, THRESHOLD))
         if state.topic and not (confident and top.intent != state.topic):
             detail = self._detail_for(state.topic, spots)
             if detail is not None:

@@ -48,7 +48,7 @@ class _Loader(yaml.SafeLoader):
         result.line = node.start_mark.line + 1
         result.key_lines = {}
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if key in result:
                 raise _DuplicateKey(
                     None, None,
@@ -56,13 +56,13 @@ class _Loader(yaml.SafeLoader):
                     "merge the two entries or rename one",
                     key_node.start_mark,
                 )
-            result[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
     def construct_line_list(self, node: SequenceNode) -> LineList:
         result = LineList(
-            self.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
+            self.construct_object(child, deep=True)
             for child in node.value
         )
         result.line = node.start_mark.line + 1

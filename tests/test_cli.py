@@ -11,7 +11,9 @@ from pathlib import Path
 from tests.conftest import REPO
 
 
-def _run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
                           capture_output=True, cwd=REPO, timeout=60,
                           env={**os.environ, **(env or {})})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 from bot.errors import DataError, Problem
 from bot.knowledge.models import (
     CONVERSATION_TEXTS,
