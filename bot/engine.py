@@ -26,7 +26,7 @@ THRESHOLD = 0.5
 SURE = 0.75
 DID_YOU_MEAN_MARGIN = 0.03
 MAX_ANSWERS = 3  # questions answered from one message
-MAX_CHARS = 1000  # longer messages are read up to here (nobody types a longer question)
+MAX_CHARS = 500  # longer messages are read up to here (three questions fit easily)
 # Words before an occupation that show it is not the subject ("work with doctors").
 _CONTEXT_WORDS = frozenset({"with", "to", "from", "by", "for", "and", "or", "like"})
 _SENTENCES = re.compile(r"[?!.;\n]+")
@@ -42,11 +42,10 @@ class _Understood:
 
 def clean_text(text: str) -> str:
     """Drop control and format characters, collapse whitespace, cap the length."""
-    kept = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else " "
-        for ch in text[: MAX_CHARS * 2]
-    )
-    return " ".join(kept.split())[:MAX_CHARS]
+    text = text[: MAX_CHARS * 2]
+    if not text.isprintable():  # rare: only then pay for a per-character scan
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())[:MAX_CHARS]
 
 
 class Engine:
@@ -209,10 +208,11 @@ class Engine:
 
     def _several_questions(self, text: str) -> list[_Understood]:
         """Split a message into questions; return one entry per distinct confident intent."""
+        sentences = [s for s in _SENTENCES.split(text) if normalise(s)]
+        if len(sentences) < 2 and not _CLAUSES.search(text):
+            return []  # one plain question: the caller ranks it once
         found: list[_Understood] = []
-        for sentence in _SENTENCES.split(text):
-            if not normalise(sentence):
-                continue
+        for sentence in sentences:
             for understood in self._clauses(sentence):
                 if understood.intent not in (u.intent for u in found):
                     found.append(understood)

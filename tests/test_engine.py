@@ -6,6 +6,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.knowledge import TOPIC_IDS
+from bot.matching import Match
 from bot.render import render_plain
 from bot.state import ConversationState
 
@@ -184,3 +185,22 @@ def test_state_survives_a_round_trip_through_storage(engine: Engine) -> None:
 def test_sources_lists_bls_with_dates(engine: Engine) -> None:
     text = render_plain(engine.sources())
     assert "Bureau of Labor Statistics" in text and "2024" in text
+
+
+class _TiedIndex:
+    """Stands in for the matcher to force two nearly equal candidates."""
+
+    def rank(self, text: str, limit: int = 5) -> list[Match]:
+        return [Match("salary", 0.62), Match("outlook", 0.61), Match("education", 0.60),
+                Match("greeting", 0.1)][:limit]
+
+
+def test_close_candidates_get_did_you_mean_buttons(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "index", _TiedIndex())
+    reply, _ = engine.respond("money future", ConversationState())
+    assert reply.intent == "fallback"
+    assert "did you mean" in render_plain(reply).lower()
+    assert [s.payload for s in reply.suggestions] == ["topic:salary", "topic:outlook",
+                                                      "topic:education"]
