@@ -30,7 +30,7 @@ MAX_CHARS = 500  # longer messages are read up to here (three questions fit easi
 # Words before an occupation that show it is not the subject ("work with doctors").
 _CONTEXT_WORDS = frozenset({"with", "to", "from", "by", "for", "and", "or", "like"})
 _SENTENCES = re.compile(r"[?!.;\n]+")
-_CLAUSES = re.compile(r",|&|\b(?:and|also|plus|then)\b", re.IGNORECASE)
+_CLAUSES = re.compile(r",|&|\b(?:and|or|also|plus|then)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,10 +245,10 @@ class Engine:
             if detail is not None:
                 return _Understood(state.topic, max(top.score, THRESHOLD), detail)
         if top.score < THRESHOLD:
-            details = {s.value for s in spots if s.kind == "detail"}
-            if len(details) == 1:
-                topic_id, _, detail_id = details.pop().partition(":")
-                return _Understood(topic_id, THRESHOLD, detail_id)
+            # An unsure match still counts when a follow-up keyword of the same topic backs it.
+            detail = self._detail_for(top.intent, spots)
+            if detail is not None:
+                return _Understood(top.intent, THRESHOLD, detail)
             if any(s.kind == "school" for s in spots):
                 return _Understood("schools", THRESHOLD)
         return None
