@@ -1,0 +1,65 @@
+"""Message normalisation, applied once per message and once per pattern at load."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Nobody states an intent in more than a few sentences; the cap bounds the work per message.
+MAX_CHARS = 1000
+
+# Emoji that carry an intent become words; every other emoji or symbol is dropped.
+_EMOJI_WORDS = {
+    "👋": " hi ", "🖐": " hi ", "✋": " hi ", "🤚": " hi ",
+    "🙏": " thanks ", "🙌": " thanks ",
+    "👍": " ok ", "👌": " ok ",
+    "❓": " ? ", "❔": " ? ",
+}
+_EMOJI_RE = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+_CONTRACTIONS = {
+    "what's": "what is", "whats": "what is", "how's": "how is", "it's": "it is",
+    "i'm": "i am", "im": "i am", "don't": "do not", "dont": "do not", "can't": "can not",
+    "cant": "can not", "cannot": "can not", "won't": "will not", "wont": "will not",
+    "isn't": "is not", "doesn't": "does not", "doesnt": "does not", "didn't": "did not",
+    "didnt": "did not", "i'd": "i would", "i've": "i have", "ive": "i have",
+    "you're": "you are", "youre": "you are", "they're": "they are", "where's": "where is",
+    "wheres": "where is", "who's": "who is", "there's": "there is", "that's": "that is",
+    "thats": "that is", "let's": "let us", "y'all": "you all", "ya": "you", "u": "you",
+    "ur": "your", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "ty": "thank you", "wanna": "want to", "gonna": "going to", "gotta": "got to",
+}
+# Generic clitics after the table above: "shouldn't" -> "should not", "we'll" -> "we will".
+_SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
+             ("'d", " would"), ("'m", " am"), ("'s", ""))
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# A word: letters/digits (any script), optionally joined by apostrophes ("don't").
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def _expand(word: str) -> str:
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
+    if "'" in word:
+        for suffix, replacement in _SUFFIXES:
+            if word.endswith(suffix):
+                return word[: -len(suffix)] + replacement
+        return word.replace("'", "")
+    return word
+
+
+def normalise(text: str) -> str:
+    """Return a lower-case, punctuation-free, single-spaced form of ``text``.
+
+    NFKC folds full-width and styled letters; case is folded; curly apostrophes become
+    straight ones so contractions expand; meaningful emoji become words (👋 -> hi), all
+    other symbols, punctuation and control characters separate words.
+    """
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().translate(_APOSTROPHES)
+    text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group()], text)
+    return " ".join(_expand(w) for w in _WORD.findall(text)).replace("  ", " ").strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Split already-normalised text into tokens."""
+    return text.split()
