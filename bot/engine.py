@@ -28,7 +28,7 @@ DID_YOU_MEAN_MARGIN = 0.03
 MAX_ANSWERS = 3  # questions answered from one message
 MAX_CHARS = 500  # longer messages are read up to here (three questions fit easily)
 # Words before an occupation that show it is not the subject ("work with doctors").
-_CONTEXT_WORDS = frozenset({"with", "to", "from", "by", "for", "and", "or", "like"})
+_CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
 _SENTENCES = re.compile(r"[?!.;\n]+")
 _CLAUSES = re.compile(r",|&|\b(?:and|or|also|plus|then)\b", re.IGNORECASE)
 
@@ -66,8 +66,11 @@ class Engine:
             phrases += [("level", level.id, a) for a in (level.label, *level.aliases)]
         for school in knowledge.schools.schools:
             phrases += [("school", school.id, a) for a in (school.name, *school.aliases)]
-        phrases += [("other", occupation, occupation) for occupation in knowledge.other_careers]
-        self.spotter = PhraseSpotter(phrases)
+        phrases += [("occupation", o, o) for o in knowledge.other_careers]
+        phrases += [("subject", s, s) for s in knowledge.other_subjects]
+        known = {w for texts in intents.examples().values() for t in texts
+                 for w in normalise(t).split()}
+        self.spotter = PhraseSpotter(phrases, known_words=known)
 
     @classmethod
     def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
@@ -98,7 +101,7 @@ class Engine:
         spots = self.spotter.find(words)
         career = self._career(spots, state)
         state = state.evolve(career=career.id)
-        if self._asks_about_other_career(spots):
+        if self._asks_about_other_career(spots, words):
             return self._text_reply("other_career", menu=True, unanswered=True), state
 
         several = self._several_questions(cleaned)
@@ -201,10 +204,19 @@ class Engine:
                 return self.knowledge.careers[spot.value]
         return self.knowledge.careers.get(state.career or "", self.knowledge.default_career)
 
-    def _asks_about_other_career(self, spots: list[Spot]) -> bool:
+    @staticmethod
+    def _asks_about_other_career(spots: list[Spot], words: list[str]) -> bool:
+        """True when the message is about an occupation or subject the bot does not cover."""
         if any(s.kind == "career" for s in spots):
             return False
-        return any(s.kind == "other" for s in spots)
+        for spot in spots:
+            if spot.kind == "subject":
+                return True
+            # "work with doctors" mentions doctors without asking about becoming one.
+            if spot.kind == "occupation" and (spot.start == 0
+                                              or words[spot.start - 1] not in _CONTEXT_WORDS):
+                return True
+        return False
 
     def _several_questions(self, text: str) -> list[_Understood]:
         """Split a message into questions; return one entry per distinct confident intent."""

@@ -1,8 +1,9 @@
 """Find known phrases (career aliases, school names, levels, detail keywords) in a message.
 
-Exact matches are a set lookup per word window. Only windows containing a word that is not
-part of any known phrase are compared fuzzily, so clean messages cost almost nothing and
-typos ("asociate", "insurence") are still found.
+Exact matches are a set lookup per word window. Only windows containing a likely typo (a word
+of four or more letters that is neither part of a phrase nor a word the bot knows) are
+compared fuzzily, so clean messages cost almost nothing, "me schools" never turns into
+"med school", and typos ("asociate", "insurence") are still found.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rapidfuzz import fuzz, process
 from bot.matching import normalise
 
 _MIN_FUZZY_CHARS = 6  # shorter windows must match exactly: "vet" is not "yet"
+_MIN_TYPO_CHARS = 4  # shorter words are never treated as typos
 _FUZZY_CUTOFF = 86.0
 
 
@@ -41,7 +43,8 @@ class Spot:
 class PhraseSpotter:
     """An index of phrases, each tagged with (kind, value), e.g. ("level", "associate")."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(self, phrases: Iterable[tuple[str, str, str]],
+                 known_words: Iterable[str] = ()) -> None:
         self._by_key: dict[str, tuple[str, str]] = {}
         self._by_length: dict[int, list[str]] = {}
         self._words: set[str] = set()
@@ -54,13 +57,14 @@ class PhraseSpotter:
             self._by_length.setdefault(len(words), []).append(key)
             self._words.update(key.split())
         self._max_len = max(self._by_length, default=0)
+        self._known = self._words | {_singular(w) for w in known_words}
 
     def find(self, words: list[str]) -> list[Spot]:
         """Return non-overlapping spots in ``words`` (normalised tokens), longest first."""
         if not words or not self._max_len:
             return []
         keys = [_singular(w) for w in words]
-        unknown = [k not in self._words for k in keys]
+        typo = [len(k) >= _MIN_TYPO_CHARS and k not in self._known for k in keys]
         spots: list[Spot] = []
         taken = [False] * len(words)
         for n in range(min(self._max_len, len(words)), 0, -1):
@@ -72,7 +76,7 @@ class PhraseSpotter:
                     continue
                 window = " ".join(keys[start:start + n])
                 hit = self._by_key.get(window)
-                if hit is None and any(unknown[start:start + n]) and len(window) >= \
+                if hit is None and any(typo[start:start + n]) and len(window) >= \
                         _MIN_FUZZY_CHARS:
                     best = process.extractOne(window, candidates, scorer=fuzz.ratio,
                                               processor=None, score_cutoff=_FUZZY_CUTOFF)

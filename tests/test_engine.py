@@ -204,3 +204,28 @@ def test_close_candidates_get_did_you_mean_buttons(
     assert "did you mean" in render_plain(reply).lower()
     assert [s.payload for s in reply.suggestions] == ["topic:salary", "topic:outlook",
                                                       "topic:education"]
+
+
+@pytest.mark.parametrize("question", [
+    "how much does a dentst make",  # a typo in the occupation
+    "best universties for engeneering",
+    "how do i get a real estate license",
+    "what do nurses earn",
+])
+def test_not_covered_subjects_are_declined_even_with_typos(engine: Engine, question: str) -> None:
+    reply, _ = engine.respond(question, ConversationState())
+    assert reply.intent == "fallback"
+    assert "only know about" in render_plain(reply)
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("will I have to talk to doctors", None),  # doctors are context, not the subject
+    ("show me schools", "schools"),  # "me schools" is not "med school"
+])
+def test_mentions_that_are_not_the_subject_are_not_declined(
+    engine: Engine, question: str, intent: str | None
+) -> None:
+    reply, _ = engine.respond(question, ConversationState())
+    assert "only know about" not in render_plain(reply)
+    if intent is not None:
+        assert reply.intent == intent

@@ -237,13 +237,17 @@ def _load_texts(path: Path, problems: list[Problem]) -> dict[str, str]:
     return texts
 
 
-def _load_other_careers(path: Path, problems: list[Problem]) -> tuple[str, ...]:
+def _load_not_covered(
+    path: Path, problems: list[Problem]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Occupations and subjects the bot declines to answer about."""
     if not path.exists():
-        return ()
+        return (), ()
     root = _root(path, problems)
     if root is None:
-        return ()
-    return _Reader(path, problems).texts(root, "occupations")
+        return (), ()
+    reader = _Reader(path, problems)
+    return reader.texts(root, "occupations"), reader.texts(root, "subjects", required=False)
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
@@ -261,11 +265,13 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         if career.id in careers:
             problems.append(Problem(path, 1, f"career id '{career.id}' is used by another file"))
         careers[career.id] = career
+    occupations, subjects = _load_not_covered(directory / "not_covered.yaml", problems)
     kb = KnowledgeBase(
         careers=careers,
         schools=_load_schools(directory / "schools.yaml", problems),
         texts=_load_texts(directory / "conversation.yaml", problems),
-        other_careers=_load_other_careers(directory / "other_careers.yaml", problems),
+        other_careers=occupations,
+        other_subjects=subjects,
     )
     if problems:
         raise DataError(problems)

@@ -115,8 +115,9 @@ class KnowledgeBase:
     careers: dict[str, Career]
     schools: Schools
     texts: dict[str, str]
-    # Occupations and fields the bot does not cover, to recognise questions about them.
+    # Occupations, and fields of study or licences, that the bot does not cover.
     other_careers: tuple[str, ...] = ()
+    other_subjects: tuple[str, ...] = ()
 
     @property
     def default_career(self) -> Career:
