@@ -47,44 +47,65 @@ class PhraseSpotter:
                  known_words: Iterable[str] = ()) -> None:
         self._by_key: dict[str, tuple[str, str]] = {}
         self._by_length: dict[int, list[str]] = {}
-        self._words: set[str] = set()
+        # Phrase lengths by first word, longest first: exact matching is one lookup per word.
+        self._lengths_by_first: dict[str, list[int]] = {}
+        words: set[str] = set()
         for kind, value, phrase in phrases:
-            words = normalise(phrase).split()
-            if not words:
+            tokens = normalise(phrase).split()
+            if not tokens:
                 continue
-            key = _key(words)
-            self._by_key.setdefault(key, (kind, value))
-            self._by_length.setdefault(len(words), []).append(key)
-            self._words.update(key.split())
-        self._max_len = max(self._by_length, default=0)
-        self._known = self._words | {_singular(w) for w in known_words}
+            key = _key(tokens)
+            if key in self._by_key:
+                continue
+            self._by_key[key] = (kind, value)
+            self._by_length.setdefault(len(tokens), []).append(key)
+            lengths = self._lengths_by_first.setdefault(key.split()[0], [])
+            if len(tokens) not in lengths:
+                lengths.append(len(tokens))
+                lengths.sort(reverse=True)
+            words.update(key.split())
+        self._fuzzy_lengths = sorted(self._by_length, reverse=True)
+        self._known = words | {_singular(w) for w in known_words}
 
     def find(self, words: list[str]) -> list[Spot]:
         """Return non-overlapping spots in ``words`` (normalised tokens), longest first."""
-        if not words or not self._max_len:
-            return []
         keys = [_singular(w) for w in words]
-        typo = [len(k) >= _MIN_TYPO_CHARS and k not in self._known for k in keys]
+        found: list[tuple[int, int, tuple[str, str]]] = []  # (length, start, hit)
+        for start, first in enumerate(keys):
+            for n in self._lengths_by_first.get(first, ()):
+                if start + n > len(keys):
+                    continue
+                hit = self._by_key.get(" ".join(keys[start:start + n]))
+                if hit is not None:
+                    found.append((n, start, hit))
+                    break
+        found.sort(key=lambda f: (-f[0], f[1]))
+        taken = [False] * len(keys)
         spots: list[Spot] = []
-        taken = [False] * len(words)
-        for n in range(min(self._max_len, len(words)), 0, -1):
-            candidates = self._by_length.get(n)
-            if not candidates:
-                continue
-            for start in range(len(words) - n + 1):
+        for n, start, hit in found:
+            if not any(taken[start:start + n]):
+                spots.append(Spot(hit[0], hit[1], start, start + n))
+                taken[start:start + n] = [True] * n
+        for i, key in enumerate(keys):
+            if not taken[i] and len(key) >= _MIN_TYPO_CHARS and key not in self._known:
+                self._fuzzy_around(i, keys, taken, spots)
+        spots.sort(key=lambda s: s.start)
+        return spots
+
+    def _fuzzy_around(self, i: int, keys: list[str], taken: list[bool],
+                      spots: list[Spot]) -> None:
+        """Try windows containing the likely typo at ``i``, longest first."""
+        for n in self._fuzzy_lengths:
+            for start in range(max(0, i - n + 1), min(i, len(keys) - n) + 1):
                 if any(taken[start:start + n]):
                     continue
                 window = " ".join(keys[start:start + n])
-                hit = self._by_key.get(window)
-                if hit is None and any(typo[start:start + n]) and len(window) >= \
-                        _MIN_FUZZY_CHARS:
-                    best = process.extractOne(window, candidates, scorer=fuzz.ratio,
-                                              processor=None, score_cutoff=_FUZZY_CUTOFF)
-                    if best is not None:
-                        hit = self._by_key[best[0]]
-                if hit is not None:
-                    spots.append(Spot(hit[0], hit[1], start, start + n))
-                    for i in range(start, start + n):
-                        taken[i] = True
-        spots.sort(key=lambda s: s.start)
-        return spots
+                if len(window) < _MIN_FUZZY_CHARS:
+                    continue
+                best = process.extractOne(window, self._by_length[n], scorer=fuzz.ratio,
+                                          processor=None, score_cutoff=_FUZZY_CUTOFF)
+                if best is not None:
+                    kind, value = self._by_key[best[0]]
+                    spots.append(Spot(kind, value, start, start + n))
+                    taken[start:start + n] = [True] * n
+                    return
