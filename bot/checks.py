@@ -24,14 +24,14 @@ def collisions(intents: IntentSet, min_score: float = COLLISION_SCORE) -> list[P
     texts = [normalise(p.text) for _, p in flat]
     if not texts:
         return []
-    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, processor=None,
-                           score_cutoff=min_score, workers=1)
     problems: list[Problem] = []
     for i, (intent_a, pat_a) in enumerate(flat):
-        for j in range(i + 1, len(flat)):
-            intent_b, pat_b = flat[j]
-            score = float(scores[i][j])
-            if intent_a != intent_b and score >= min_score:
+        later = texts[i + 1:]
+        for _, score, offset in process.extract(texts[i], later, scorer=fuzz.token_sort_ratio,
+                                                processor=None, score_cutoff=min_score,
+                                                limit=None):
+            intent_b, pat_b = flat[i + 1 + offset]
+            if intent_a != intent_b:
                 problems.append(Problem(
                     pat_b.path, pat_b.line,
                     f"pattern {pat_b.text!r} ({intent_b}) collides with {pat_a.text!r} "
