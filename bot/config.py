@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_KNOWLEDGE_DIR = PACKAGE_ROOT / "knowledge"
-DEFAULT_INTENTS_DIR = PACKAGE_ROOT / "intents"
+
+
+def _data_dir(name: str) -> Path:
+    """The source tree's data directory; after a non-editable install, ./name instead."""
+    beside_package = PACKAGE_ROOT / name
+    return beside_package if beside_package.is_dir() else Path(name)
+
+
+DEFAULT_KNOWLEDGE_DIR = _data_dir("knowledge")
+DEFAULT_INTENTS_DIR = _data_dir("intents")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 

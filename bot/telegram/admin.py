@@ -1,0 +1,42 @@
+"""Texts of the admin commands (``/stats``, ``/reload``), as Telegram HTML."""
+
+from __future__ import annotations
+
+import html
+
+from bot.storage.base import Stats
+from bot.storage.report import cluster
+from bot.telegram.render import Chunk, render_text
+
+_TOP = 5
+_WIDTH = 80
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return html.escape(flat if len(flat) <= _WIDTH else flat[: _WIDTH - 1] + "…", quote=False)
+
+
+def stats_message(stats: Stats, unanswered: list[tuple[str, int]], retention_days: int) -> str:
+    """The ``/stats`` text: volumes, answered share, top intents and top unanswered questions."""
+    lines = [
+        f"<b>Statistics</b> (last {retention_days} days)",
+        f"Messages: {stats.messages}",
+        f"Answered: {stats.answered_share:.0%} ({stats.answered} of {stats.messages})",
+        f"Feedback: 👍 {stats.feedback_up} · 👎 {stats.feedback_down}",
+        "",
+        "<b>Top intents</b>",
+    ]
+    lines += [f"• {html.escape(i, quote=False)}: {n}" for i, n in stats.top_intents] or ["• none"]
+    lines += ["", "<b>Top unanswered</b>"]
+    groups = cluster(unanswered)[:_TOP]
+    lines += [f"• {g.count} × {_short(g.text)}" for g in groups] or ["• none"]
+    return "\n".join(lines)
+
+
+def reload_failed(errors: str) -> list[Chunk]:
+    """Tell the admin the reload failed, listing the problems, as escaped plain text."""
+    shown = errors.strip().splitlines()
+    body = "\n".join(shown[:40]) + (f"\n… and {len(shown) - 40} more" if len(shown) > 40 else "")
+    text = "Reload failed; I keep answering from the knowledge base loaded before.\n\n" + body
+    return render_text(text)

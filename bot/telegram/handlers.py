@@ -1,0 +1,348 @@
+"""python-telegram-bot handlers: commands, free text, buttons, admin commands, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.errors import DataError
+from bot.reply import Reply
+from bot.state import ConversationState
+from bot.telegram import addressing
+from bot.telegram.admin import reload_failed, stats_message
+from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.keyboards import CallbackCodec, Keyboards, parse_feedback, without_feedback
+from bot.telegram.persistence import ChatStore
+from bot.telegram.ports import EngineLike
+from bot.telegram.render import Chunk, render, render_text
+from bot.telegram.sender import send_chunks
+
+_LOG = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+Step = Callable[[ConversationState], tuple[Reply, ConversationState]]
+
+UNKNOWN_COMMAND = "Sorry, I don't know that command. Send /help to see what I can do."
+FORGOTTEN = (
+    "Done: I deleted everything I had stored about you (our conversation context, your "
+    "feedback and the questions I could not answer). Send /start whenever you like."
+)
+SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+BUTTON_EXPIRED = "This button has expired. Send /topics for the menu."
+THANKS = "Thanks for the feedback!"
+_MAX_STORED_QUESTION = 1000  # characters of an unanswered question kept for editors
+
+
+def flood_notice(cooldown_seconds: int) -> str:
+    wait = f"{max(1, round(cooldown_seconds / 60))} minute(s)" if cooldown_seconds >= 90 else (
+        f"{cooldown_seconds} seconds"
+    )
+    return (
+        "You're sending messages faster than I can keep up with. "
+        f"I'll take a short break and read your messages again in about {wait}."
+    )
+
+
+class CareerBot:
+    """All handlers of the bot; holds the engine (swappable by /reload) and the chat store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: EngineLike,
+        load_engine: Callable[[], EngineLike],
+        store: ChatStore,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self._load_engine = load_engine
+        self.store = store
+        self.codec = CallbackCodec()
+        self.keyboards = Keyboards(self.codec)
+        self.flood = FloodGuard(
+            settings.flood_max_messages,
+            settings.flood_window_seconds,
+            settings.flood_cooldown_seconds,
+        )
+        # One lock per chat keeps replies and context updates in order within a chat while
+        # other chats proceed concurrently; weak values drop locks nobody is waiting on.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    # ------------------------------------------------------------------ wiring
+    def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        only_new = filters.UpdateType.MESSAGE  # edited messages and channel posts are ignored
+        admins = filters.User(user_id=self.settings.admin_ids) if self.settings.admin_ids else None
+        app.add_handler(TypeHandler(Update, self.guard), group=-1)
+        commands: list[tuple[str, Callable[[Update, Context], Any]]] = [
+            ("start", self.cmd_start),
+            ("help", self.cmd_help),
+            ("topics", self.cmd_topics),
+            ("schools", self.cmd_schools),
+            ("sources", self.cmd_sources),
+            ("forget", self.cmd_forget),
+        ]
+        for name, callback in commands:
+            app.add_handler(CommandHandler(name, callback, filters=only_new))
+        if admins is not None:
+            app.add_handler(CommandHandler("stats", self.cmd_stats, filters=only_new & admins))
+            app.add_handler(CommandHandler("reload", self.cmd_reload, filters=only_new & admins))
+        app.add_handler(MessageHandler(only_new & filters.COMMAND, self.unknown_command))
+        app.add_handler(MessageHandler(only_new & filters.TEXT, self.on_text))
+        app.add_handler(
+            MessageHandler(only_new & ~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_other)
+        )
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_error_handler(self.on_error)
+
+    # ------------------------------------------------------------------ helpers
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        return lock
+
+    @staticmethod
+    def _where(message: Message) -> tuple[int | None, int | None]:
+        """``(reply_to, thread_id)``: in groups quote the question; keep forum threads."""
+        reply_to = None if message.chat.type == ChatType.PRIVATE else message.message_id
+        thread = message.message_thread_id if message.is_topic_message else None
+        return reply_to, thread
+
+    async def _send(
+        self, context: Context, message: Message, reply: Reply, quote: bool = True
+    ) -> None:
+        reply_to, thread = self._where(message)
+        await send_chunks(
+            context.bot,
+            message.chat_id,
+            render(reply),
+            self.keyboards.for_reply(reply),
+            reply_to if quote else None,
+            thread,
+        )
+
+    async def _send_text(self, context: Context, message: Message, chunks: list[Chunk]) -> None:
+        reply_to, thread = self._where(message)
+        await send_chunks(context.bot, message.chat_id, chunks, None, reply_to, thread)
+
+    async def _converse(
+        self,
+        context: Context,
+        message: Message,
+        user_id: int,
+        step: Step,
+        question: str | None = None,
+        quote: bool = True,
+    ) -> None:
+        """Run one engine step with the chat's stored state, save the new state, reply."""
+        chat_id = message.chat_id
+        async with self._lock(chat_id):
+            state = await self.store.state(chat_id)
+            reply, new_state = step(state)
+            unanswered = question[:_MAX_STORED_QUESTION] if question and reply.unanswered else None
+            await self.store.save_turn(
+                chat_id, user_id, new_state, reply.intent, not reply.unanswered, unanswered
+            )
+            await self._send(context, message, reply, quote)
+
+    # ------------------------------------------------------------------ flood control
+    def _counts(self, update: Update, context: Context) -> bool:
+        """Whether an update is something the bot would act on (only those count as flood)."""
+        if update.callback_query is not None:
+            return True
+        message = update.message
+        if message is None:
+            return False
+        if addressing.is_private(message):
+            return True
+        if message.text and message.text.startswith("/"):
+            return True
+        username = context.bot.username or ""
+        return addressing.addressed(message, context.bot.id, username)
+
+    async def guard(self, update: Update, context: Context) -> None:
+        """Runs before every handler: drops ignored updates and enforces flood control."""
+        user = update.effective_user
+        if user is None or not self._counts(update, context):
+            return
+        verdict = self.flood.check(user.id)
+        if verdict is Verdict.ALLOW:
+            return
+        if verdict is Verdict.NOTICE:
+            _LOG.info("flood control: pausing a user for %ss", self.settings.flood_cooldown_seconds)
+            notice = flood_notice(self.settings.flood_cooldown_seconds)
+            if update.callback_query is not None:
+                await update.callback_query.answer(notice, show_alert=True)
+            elif update.message is not None:
+                await self._send_text(context, update.message, render_text(notice))
+        elif update.callback_query is not None:
+            await update.callback_query.answer()  # stop the button's spinner, say nothing
+        raise ApplicationHandlerStop
+
+    # ------------------------------------------------------------------ commands
+    async def cmd_start(self, update: Update, context: Context) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None:
+            return
+        topic = context.args[0].strip().lower() if context.args else ""
+        if topic.startswith("topic_"):
+            topic = topic.removeprefix("topic_")
+        if topic in self.engine.topic_ids:
+            payload = self.engine.topic_payload(topic)
+            await self._converse(
+                context, message, user.id, lambda s: self.engine.select(payload, s)
+            )
+        else:
+            await self._converse(context, message, user.id, self.engine.welcome)
+
+    async def cmd_help(self, update: Update, context: Context) -> None:
+        if update.message is not None:
+            await self._send(context, update.message, self.engine.help())
+
+    async def cmd_topics(self, update: Update, context: Context) -> None:
+        if update.message is not None:
+            await self._send(context, update.message, self.engine.topics_menu())
+
+    async def cmd_sources(self, update: Update, context: Context) -> None:
+        if update.message is not None:
+            await self._send(context, update.message, self.engine.sources())
+
+    async def cmd_schools(self, update: Update, context: Context) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None:
+            return
+        level = "_".join(context.args).lower() if context.args else None
+        await self._converse(
+            context, message, user.id, lambda s: self.engine.schools(level or None, s)
+        )
+
+    async def cmd_forget(self, update: Update, context: Context) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None:
+            return
+        async with self._lock(message.chat_id):
+            await self.store.forget(message.chat_id, user.id)
+        await self._send_text(context, message, render_text(FORGOTTEN))
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None or not addressing.command_for_us(message, context.bot.username or ""):
+            return
+        await self._send_text(context, message, render_text(UNKNOWN_COMMAND))
+
+    # ------------------------------------------------------------------ admin commands
+    async def cmd_stats(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None:
+            return
+        stats, unanswered = await self.store.stats()
+        text = stats_message(stats, unanswered, self.settings.retention_days)
+        await context.bot.send_message(message.chat_id, text, parse_mode=ParseMode.HTML)
+
+    async def cmd_reload(self, update: Update, context: Context) -> None:
+        message = update.message
+        if message is None:
+            return
+        try:
+            engine = await asyncio.to_thread(self._load_engine)
+        except DataError as err:
+            _LOG.warning("reload failed with %d problem(s)", len(err.problems))
+            await self._send_text(context, message, reload_failed(str(err)))
+            return
+        except Exception as err:  # any loader failure must leave the running bot intact
+            _LOG.exception("reload failed")
+            await self._send_text(context, message, reload_failed(f"{type(err).__name__}: {err}"))
+            return
+        self.engine = engine
+        _LOG.info("knowledge base reloaded")
+        text = f"Reloaded the knowledge base: {len(engine.topic_ids)} topics."
+        await self._send_text(context, message, render_text(text))
+
+    # ------------------------------------------------------------------ conversation
+    async def on_text(self, update: Update, context: Context) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        username = context.bot.username or ""
+        if not addressing.addressed(message, context.bot.id, username):
+            return
+        text = message.text
+        if not addressing.is_private(message):
+            text = addressing.strip_mention(text, username)
+        await self._converse(
+            context, message, user.id, lambda s: self.engine.respond(text, s), question=text
+        )
+
+    async def on_other(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice, files: say that only text is understood."""
+        message = update.message
+        if message is None:
+            return
+        if not addressing.addressed(message, context.bot.id, context.bot.username or ""):
+            return
+        await self._send(context, message, self.engine.not_text())
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        payload = self.codec.decode(query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        if payload is None or message is None:
+            await query.answer(BUTTON_EXPIRED, show_alert=True)
+            return
+        vote = parse_feedback(payload)
+        if vote is not None:
+            intent, helpful = vote
+            await self.store.feedback(user.id, intent, helpful)
+            await query.answer(THANKS)
+            try:
+                await query.edit_message_reply_markup(
+                    without_feedback(message.reply_markup, self.codec)
+                )
+            except BadRequest as err:  # e.g. "message is not modified" after a double tap
+                _LOG.debug("could not remove feedback buttons: %s", err)
+            return
+        await query.answer()
+        await self._converse(
+            context, message, user.id, lambda s: self.engine.select(payload, s), quote=False
+        )
+
+    # ------------------------------------------------------------------ errors
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log with context (never message text or secrets), apologise, keep running."""
+        where = "no update"
+        if isinstance(update, Update):
+            kind = "callback" if update.callback_query else "message"
+            chat = update.effective_chat.type if update.effective_chat else "no chat"
+            where = f"update {update.update_id} ({kind} in {chat} chat)"
+        _LOG.error("error while handling %s", where, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if isinstance(context.error, Forbidden):
+            return  # the user blocked the bot; nothing to tell them
+        try:
+            # A message, not a callback answer: the button press may already be answered.
+            await context.bot.send_message(update.effective_chat.id, SOMETHING_WRONG)
+        except Exception as err:  # the error may be that Telegram is unreachable
+            _LOG.warning("could not tell the user about the error: %s", type(err).__name__)

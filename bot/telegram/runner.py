@@ -1,0 +1,170 @@
+"""`career-bot run`: start the Telegram bot with long polling or a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+from urllib.parse import urlsplit
+
+from telegram.error import InvalidToken, NetworkError, TelegramError
+
+from bot.config import ConfigError, Settings
+from bot.errors import DataError
+from bot.storage.keys import Pseudonymizer, load_install_key
+from bot.storage.sqlite import SqliteStorage
+from bot.telegram import redact
+from bot.telegram.app import ALLOWED_UPDATES, App, build_application
+from bot.telegram.persistence import ChatStore
+from bot.telegram.ports import EngineLike
+
+_LOG = logging.getLogger(__name__)
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class WebhookPlan:
+    url: str
+    path: str
+    listen: str
+    port: int
+    secret: str
+
+
+def webhook_plan(settings: Settings) -> WebhookPlan:
+    """Check the webhook settings; raise a one-line ConfigError when they cannot work."""
+    url = settings.webhook_url.strip()
+    if not url:
+        raise ConfigError("WEBHOOK_URL is not set: give the public https:// address of the bot")
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ConfigError("WEBHOOK_URL must be an https:// address (Telegram requires HTTPS)")
+    if not 0 < settings.webhook_port < 65536:
+        raise ConfigError(f"WEBHOOK_PORT must be 1-65535, got {settings.webhook_port}")
+    secret = settings.webhook_secret.get()
+    if not secret:
+        # A fresh random secret each start still authenticates Telegram: setWebhook sends it.
+        secret = secrets.token_urlsafe(32)
+        _LOG.info("WEBHOOK_SECRET_TOKEN not set; using a random secret for this run")
+    elif not _SECRET_SHAPE.match(secret):
+        raise ConfigError("WEBHOOK_SECRET_TOKEN may only use A-Z a-z 0-9 _ - (1-256 characters)")
+    return WebhookPlan(url, parts.path.strip("/"), settings.webhook_listen,
+                       settings.webhook_port, secret)
+
+
+def setup_logging(settings: Settings, *secret_values: str) -> None:
+    """Log to stderr at LOG_LEVEL, with the token and webhook secret redacted everywhere."""
+    redact.install(*secret_values)
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger().setLevel(settings.log_level)
+
+
+def _fail(err: str, code: int, err_out: TextIO) -> int:
+    print(f"career-bot: error: {redact.redact(err)}", file=err_out)
+    return code
+
+
+def _default_loader(settings: Settings) -> Callable[[], EngineLike]:
+    def load() -> EngineLike:
+        from bot.engine import Engine  # imported late: the engine is big and not always needed
+
+        return Engine.load(settings.knowledge_dir, settings.intents_dir)
+
+    return load
+
+
+def _close_transports(app: App) -> None:
+    """Close the HTTP transports and the event loop that run_polling/run_webhook left open.
+
+    python-telegram-bot shuts the transports down only after a successful start, so a token
+    Telegram rejects would otherwise leave open connections behind.
+    """
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:  # no loop was ever created: nothing to close
+        return
+    try:
+        for transport in app.bot_data.get("transports", ()):
+            loop.run_until_complete(transport.shutdown())
+    finally:
+        loop.close()
+
+
+def run(
+    settings: Settings,
+    webhook: bool | None = None,
+    *,
+    load_engine: Callable[[], EngineLike] | None = None,
+    on_ready: Callable[[App], object] | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the bot until SIGINT/SIGTERM (or ``app.stop_running()``); returns an exit code.
+
+    0 after a clean stop, 2 for a missing or malformed setting (including a token Telegram
+    rejects), 1 when the knowledge base is invalid or Telegram cannot be reached.
+    ``load_engine`` and ``on_ready`` exist for tests and benchmarks.
+    """
+    err_out = err or sys.stderr
+    use_webhook = settings.webhook_enabled if webhook is None else webhook
+    try:
+        token = settings.require_token()
+        plan = webhook_plan(settings) if use_webhook else None
+    except ConfigError as error:
+        return _fail(str(error), EXIT_CONFIG, err_out)
+    setup_logging(settings, token, *(plan.secret for plan in [plan] if plan))
+
+    loader = load_engine or _default_loader(settings)
+    try:
+        engine = loader()
+    except DataError as error:
+        return _fail(f"the knowledge base is invalid:\n{error}", EXIT_FAILED, err_out)
+    try:
+        storage = SqliteStorage(settings.data_dir, settings.retention_days)
+        ids = Pseudonymizer(load_install_key(settings.data_dir))
+    except (OSError, ValueError) as error:
+        return _fail(f"cannot open storage in {settings.data_dir}: {error}", EXIT_FAILED, err_out)
+    store = ChatStore(storage, ids)
+    app = build_application(settings, token, engine, loader, store, on_ready)
+    # Signal handlers can only be installed from the main thread (tests run us in another).
+    in_main = threading.current_thread() is threading.main_thread()
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT) if in_main else None
+    try:
+        if plan is not None:
+            _LOG.info("starting with a webhook on %s:%d/%s", plan.listen, plan.port, plan.path)
+            app.run_webhook(
+                listen=plan.listen,
+                port=plan.port,
+                url_path=plan.path,
+                webhook_url=plan.url,
+                secret_token=plan.secret,
+                allowed_updates=ALLOWED_UPDATES,
+                stop_signals=signals,
+                close_loop=False,
+            )
+        else:
+            _LOG.info("starting with long polling")
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=signals,
+                            close_loop=False)
+    except InvalidToken:
+        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?)", EXIT_CONFIG,
+                     err_out)
+    except NetworkError as error:
+        return _fail(f"cannot reach the Telegram Bot API: {error}", EXIT_FAILED, err_out)
+    except TelegramError as error:
+        return _fail(f"Telegram refused to start the bot: {error}", EXIT_FAILED, err_out)
+    finally:
+        _close_transports(app)
+        store.close_now()  # no-op when post_shutdown already closed it
+    _LOG.info("stopped")
+    return EXIT_OK

@@ -1,0 +1,63 @@
+"""The aiohttp transport maps failures to python-telegram-bot's errors without leaking the URL."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.telegram.transport import AiohttpRequest
+
+TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
+
+
+async def test_form_fields_reach_the_server_and_the_body_comes_back() -> None:
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length")))
+        seen.append(await reader.readexactly(length))
+        body = b'{"ok":true,"result":true}'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest()
+    await request.initialize()
+    data = RequestData([RequestParameter("chat_id", 42, None),
+                        RequestParameter("text", "a & b", None)])
+    status, body = await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage",
+                                            "POST", data)
+    await request.shutdown()
+    server.close()
+    assert status == 200 and body == b'{"ok":true,"result":true}'
+    assert seen == [b"chat_id=42&text=a+%26+b"]
+
+
+async def test_timeouts_and_refused_connections_map_to_ptb_errors() -> None:
+    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+
+    server = await asyncio.start_server(hang, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    request = AiohttpRequest(read_timeout=0.2, write_timeout=0.0)
+    await request.initialize()
+    with pytest.raises(TimedOut):
+        await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+    server.close()
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    with pytest.raises(NetworkError) as caught:
+        await request.do_request(f"http://127.0.0.1:{closed_port}/bot{TOKEN}/getMe", "POST")
+    await request.shutdown()
+    assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
