@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.errors import DataError, Problem
@@ -48,6 +49,21 @@ class _Reader:
             self.problem(parent.line_of(key), f"'{key}' must be a mapping of 'name: value' lines")
             return None
         return value
+
+    def entries(
+        self, parent: LineDict, key: str, expected: str, *, required: bool = True
+    ) -> Iterator[tuple[str, LineDict]]:
+        """``(id, mapping)`` for each entry under ``parent[key]``; reports entries that are not
+        mappings (``expected`` says what each entry should hold)."""
+        section = self.mapping(parent, key, required=required)
+        if section is None:
+            return
+        for entry_id, raw in section.items():
+            if isinstance(raw, LineDict):
+                yield str(entry_id), raw
+            else:
+                self.problem(section.line_of(entry_id),
+                             f"'{entry_id}' under '{key}' must be a mapping with {expected}")
 
     def text(self, parent: LineDict, key: str, *, required: bool = True) -> str:
         value = parent.get(key)
@@ -124,20 +140,13 @@ def _load_career(path: Path, problems: list[Problem]) -> Career | None:
     summary = r.text(root, "summary")
 
     sources: dict[str, Source] = {}
-    for sid, raw in (r.mapping(root, "sources") or LineDict()).items():
-        if not isinstance(raw, LineDict):
-            r.problem(root["sources"].line_of(sid), f"source '{sid}' must be a mapping")
-            continue
+    for sid, raw in r.entries(root, "sources", "name and short"):
         sources[sid] = Source(sid, r.text(raw, "name"), r.text(raw, "short"),
                               r.text(raw, "url", required=False),
                               r.text(raw, "note", required=False))
 
     facts: dict[str, Fact] = {}
-    for fid, raw in (r.mapping(root, "facts", required=False) or LineDict()).items():
-        line = root["facts"].line_of(fid)
-        if not isinstance(raw, LineDict):
-            r.problem(line, f"fact '{fid}' must be a mapping with value, source and as_of")
-            continue
+    for fid, raw in r.entries(root, "facts", "value, source and as_of", required=False):
         value = r.text(raw, "value")
         source_id = r.text(raw, "source")
         as_of = r.text(raw, "as_of")
@@ -167,11 +176,8 @@ def _load_career(path: Path, problems: list[Problem]) -> Career | None:
                 r.problem(raw["related"].line_of(i), f"related topic '{rel}' does not exist: "
                           f"use one of {', '.join(TOPIC_IDS)}")
         details: dict[str, Detail] = {}
-        for did, draw in (r.mapping(raw, "details", required=False) or LineDict()).items():
-            dline = raw["details"].line_of(did)
-            if not isinstance(draw, LineDict):
-                r.problem(dline, f"detail '{did}' must be a mapping with keywords and answer")
-                continue
+        for did, draw in r.entries(raw, "details", "title, keywords and answer",
+                                   required=False):
             danswer = r.text(draw, "answer")
             _check_answer(r, draw.line_of("answer"), f"detail '{tid}.{did}'", danswer, facts)
             details[did] = Detail(did, r.text(draw, "title"), r.texts(draw, "keywords"), danswer)
@@ -191,10 +197,7 @@ def _load_schools(path: Path, problems: list[Problem]) -> Schools:
         return empty
     r = _Reader(path, problems)
     levels: dict[str, Level] = {}
-    for lid, raw in (r.mapping(root, "levels") or LineDict()).items():
-        if not isinstance(raw, LineDict):
-            r.problem(root["levels"].line_of(lid), f"level '{lid}' must have label and aliases")
-            continue
+    for lid, raw in r.entries(root, "levels", "label and aliases"):
         levels[lid] = Level(lid, r.text(raw, "label"), r.texts(raw, "aliases"))
     schools: list[School] = []
     raw_list = root.get("schools")
