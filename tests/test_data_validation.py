@@ -159,3 +159,14 @@ def test_check_command_exits_1_with_one_line_per_problem(
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 1
     assert out and all(re.match(r".+conversation\.yaml:\d+: missing '\w+'", ln) for ln in out)
+
+
+def test_entry_that_is_not_a_mapping_says_what_it_should_hold(
+    data_copy: tuple[Path, Path]
+) -> None:
+    knowledge, intents = data_copy
+    path = knowledge / CAREER
+    _edit(path, "\nfacts:\n", "\nfacts:\n  broken_fact: 5\n")
+    line = _line_of(path, "broken_fact")
+    assert (f"{path}:{line}: 'broken_fact' under 'facts' must be a mapping with value, "
+            "source and as_of") in _problems(knowledge, intents)
