@@ -178,3 +178,48 @@ def test_clinc_sample_accuracy_and_oos(clinc: dict[str, list[list[str]]]) -> Non
     assert oos_median < in_median / 2
     beaten = sum(o < i for o in oos_values for i in in_scores[::10])
     assert beaten / (len(oos_values) * len(in_scores[::10])) >= 0.9  # AUROC on a sample
+
+
+# ------------------------------------------------------------------ common English, currency
+
+
+def test_common_english_words_are_not_corrected_into_pattern_words() -> None:
+    # "bake", "bread", "play", "music" are one edit from pattern words but real words: they
+    # stay as they are (and count as unknown), instead of becoming "take", "read", "pay".
+    speller = SpellingCorrector(["take", "read", "pay", "home", "make", "market", "salary"])
+    for word in ["bake", "bread", "play", "music", "some", "license"]:
+        assert speller.correct(word) == word
+    assert speller.correct("maket") == "market"  # a letter left out, not "make" + "t"
+    assert speller.correct("salery") == "salary"  # typos of pattern words still corrected
+
+
+def test_english_words_outside_the_patterns_do_not_match() -> None:
+    index = IntentIndex.build({"salary": ["what is the pay", "how much do coders make"],
+                               "education": ["how do i become a coder", "what should i read"],
+                               "market": ["job market", "is the job market good"]})
+    for text in ["play some music", "how do i bake bread"]:
+        ranked = index.rank(text)
+        assert not ranked or ranked[0].score < 0.2, (text, ranked[:1])
+    assert "bake" in index.unknown_words("how do i bake bread")
+    assert index.rank("job maket")[0].intent == "market"
+
+
+def test_currency_signs_become_a_word(career: IntentIndex) -> None:
+    assert normalise("whats the $ like") == "what is the money like"
+    assert normalise("£40k or €40k?") == "money 40k or money 40k"
+    assert normalise("＄5") == "money 5"  # full-width dollar folds under NFKC
+    index = IntentIndex.build(CAREER, synonyms={"salary": ["money", "wage"]})
+    top = index.rank("whats the $ like")[0]
+    assert top.intent == "salary" and top.score >= 0.5
+
+
+def test_build_several_thousand_patterns() -> None:
+    # Speed-independent: a few thousand patterns build into a working index (the bot loads
+    # every YAML change this way); timing is the benchmark's job, not the test's.
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india"]
+    examples = {f"intent{i}": [f"{words[i % 9]} {words[j % 9]} request {i} variant {j}"
+                               for j in range(40)] for i in range(100)}
+    index = IntentIndex.build(examples)
+    ranked = index.rank("hotel alpha request 7 variant 3", limit=3)
+    assert len(ranked) == 3 and ranked[0].intent == "intent7"
+    assert index.rank("") == []

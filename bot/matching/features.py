@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, pairwise
 
-CHAR_MIN, CHAR_MAX = 2, 4  # n-gram lengths; 2..4 measured best on CLINC150 (see MATCHING.md)
+CHAR_MIN, CHAR_MAX = 3, 4  # n-gram lengths (see MATCHING.md)
 
 # Function words: never reported as unknown content words. Kept as features, where IDF already
 # gives them little weight.
@@ -53,13 +53,12 @@ def stem(word: str) -> str:
 def word_features(words: Sequence[str]) -> Counter[str]:
     """Counts of stemmed unigrams (``w:``) and adjacent bigrams (``b:``)."""
     stems = [stem(w) for w in words]
-    counts: Counter[str] = Counter("w:" + s for s in stems)
-    counts.update(f"b:{a} {b}" for a, b in pairwise(stems))
-    return counts
+    return Counter([*("w:" + s for s in stems), *(f"b:{a} {b}" for a, b in pairwise(stems))])
 
 
 @lru_cache(maxsize=65536)
-def _grams(word: str) -> tuple[str, ...]:
+def grams(word: str) -> tuple[str, ...]:
+    """The character n-grams of `` word `` in order, repeats included."""
     padded = f" {word} "
     return tuple(padded[i : i + n]
                  for n in range(CHAR_MIN, CHAR_MAX + 1)
@@ -69,9 +68,9 @@ def _grams(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def char_ngrams(word: str) -> tuple[tuple[str, int], ...]:
     """Counts of the character n-grams of `` word `` (padded, so word starts/ends are marked)."""
-    return tuple(Counter(_grams(word)).items())
+    return tuple(Counter(grams(word)).items())
 
 
 def char_features(words: Sequence[str]) -> Counter[str]:
     """Character n-gram counts of all ``words``."""
-    return Counter(chain.from_iterable(map(_grams, words)))
+    return Counter(chain.from_iterable(map(grams, words)))

@@ -19,15 +19,19 @@ How a message is scored (details in benchmarks/MATCHING.md):
 
 from __future__ import annotations
 
+import gc
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import add
+from heapq import nlargest
+from itertools import chain, repeat
+from operator import mul
 
 from rapidfuzz import fuzz, process
 
-from bot.matching.features import STOPWORDS, char_features, char_ngrams, stem, word_features
+from bot.matching.features import STOPWORDS, char_ngrams, grams, stem, word_features
 from bot.matching.normalize import normalise, tokens
 from bot.matching.spelling import SpellingCorrector
 from bot.matching.synonyms import SynonymRewriter
@@ -41,10 +45,13 @@ NB_SHARE = 0.05  # how much of the naive-Bayes log-likelihood enters the ranking
 TEMPERATURE = 0.1  # softmax temperature turning score gaps between intents into a share
 UNKNOWN_POWER = 0.5  # confidence *= (known share of content-word weight) ** UNKNOWN_POWER
 TOKEN_CACHE_SIZE = 20_000
+# A feature used by at least this share of the intents is stored as a dense per-intent vector
+# (summed at C speed with zip/sum); rarer ones as sparse (intent, weight) pairs, added in a
+# Python loop that is cheaper than a dense sum for a handful of intents.
+DENSE_SHARE = 0.125
 
-# Per feature: intent numbers and their weights (centroid cosine weight + NB_SHARE x
-# naive-Bayes weight).
-Posting = tuple[tuple[int, ...], tuple[float, ...]]
+# Per feature: intent numbers and their weights (see _Features).
+Sparse = tuple[tuple[int, ...], tuple[float, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +69,18 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
-class _Query:
-    words: list[str]
-    text: str
+class _Features:
+    """Per feature, its weight towards every intent, premultiplied by the feature's IDF.
+
+    The weight is the intent centroid's normalised value (cosine) plus NB_SHARE x the
+    naive-Bayes log(1 + c / NB_ALPHA); a query feature seen ``tf`` times adds ``tf x`` it.
+    Stored either dense (one float per intent, ``array('d')``) or sparse. Arrays of floats and
+    tuples of numbers hold no references, so the garbage collector never walks them.
+    """
+
+    idf: dict[str, float]
+    dense: dict[str, array[float]]
+    sparse: dict[str, Sparse]
 
 
 class IntentIndex:
@@ -74,8 +90,7 @@ class IntentIndex:
         self,
         intents: list[str],
         patterns: list[list[str]],
-        postings: dict[str, Posting],
-        idf: dict[str, float],
+        features: _Features,
         unknown_idf: float,
         nb_bias: list[float],
         vocabulary: set[str],
@@ -84,15 +99,18 @@ class IntentIndex:
     ) -> None:
         self._intents = intents
         self._patterns = patterns  # per intent: its patterns, normalised and rewritten
-        self._postings = postings
-        self._idf = idf
+        # The same with each pattern's words sorted: token-sort likeness becomes a plain ratio.
+        self._sorted_patterns = [[" ".join(sorted(p.split())) for p in texts]
+                                 for texts in patterns]
+        self._features = features
         self._unknown_idf = unknown_idf
         self._nb_bias = nb_bias
         self._vocabulary = vocabulary
         self._stems = {stem(w) for w in vocabulary}
         self._speller = speller
         self._rewriter = rewriter
-        self._token_cache: dict[str, tuple[float, ...]] = {}
+        self._token_cache: dict[str, array[float]] = {}
+        self._zero = array("d", bytes(8 * len(intents)))
         self._word_scale = WORD_WEIGHT / math.hypot(WORD_WEIGHT, CHAR_WEIGHT)
         self._char_scale = CHAR_WEIGHT / math.hypot(WORD_WEIGHT, CHAR_WEIGHT)
 
@@ -107,13 +125,35 @@ class IntentIndex:
         ``synonyms`` maps a canonical word to the words and phrases that mean the same
         (``{"salary": ["earn", "make", "pay"]}``); both patterns and messages are rewritten
         to the canonical word before scoring.
+
+        Ends with ``gc.freeze()``: everything alive then (the index, and whatever the process
+        loaded before it) moves to a generation the garbage collector never scans again. The
+        index lives as long as the process, so scanning its objects on every full collection
+        was pure cost, and it showed up as multi-millisecond pauses inside queries.
         """
+        enabled = gc.isenabled()
+        gc.disable()  # the build allocates millions of objects that all survive: skip the scans
+        try:
+            index = cls._build(examples, synonyms)
+        finally:
+            if enabled:
+                gc.enable()
+        gc.freeze()
+        return index
+
+    @classmethod
+    def _build(
+        cls,
+        examples: Mapping[str, Sequence[str]],
+        synonyms: Mapping[str, Sequence[str]] | None,
+    ) -> IntentIndex:
         rewriter = SynonymRewriter(synonyms)
         intents = list(examples)
-        vocabulary_counts: list[str] = sorted(rewriter.words)
+        seen: list[str] = sorted(rewriter.words)  # every word, as often as patterns use it
         patterns: list[list[str]] = []
-        analysed: list[tuple[int, Counter[str], Counter[str]]] = []
-        df: dict[str, int] = defaultdict(int)
+        analysed: list[tuple[int, list[str], Counter[str], tuple[str, ...], tuple[int, ...]]] = []
+        # Every pattern's distinct features, counted once at the end (one C-level pass).
+        features_seen: list[str] = []
         for number, intent in enumerate(intents):
             texts: list[str] = []
             for text in examples[intent]:
@@ -121,58 +161,61 @@ class IntentIndex:
                 words = rewriter.rewrite(raw)
                 if not words:
                     continue
-                vocabulary_counts += raw
-                vocabulary_counts += words
+                seen += raw
+                seen += words
                 texts.append(" ".join(words))
-                wf, cf = word_features(words), char_features(words)
-                for feature in wf.keys() | cf.keys():
-                    df[feature] += 1
-                analysed.append((number, wf, cf))
+                wf = word_features(words)
+                counts = Counter(chain.from_iterable(map(grams, words)))
+                features_seen += wf
+                features_seen += counts
+                # Tuples, not the Counter: a fifth of the memory for 15,000 patterns.
+                analysed.append((number, words, wf, tuple(counts), tuple(counts.values())))
             patterns.append(texts)
 
         n = len(analysed)
-        idf = {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
+        log_n = math.log(1 + n) + 1.0
+        idf = {f: log_n - math.log(1 + d) for f, d in Counter(features_seen).items()}
+        del features_seen
         word_scale = WORD_WEIGHT / math.hypot(WORD_WEIGHT, CHAR_WEIGHT)
         char_scale = CHAR_WEIGHT / math.hypot(WORD_WEIGHT, CHAR_WEIGHT)
         centroids: list[defaultdict[str, float]] = [defaultdict(float) for _ in intents]
-        for number, wf, cf in analysed:
+        # The character block is linear in n-gram counts, so an intent's character centroid is
+        # sum(word mass x the word's n-gram vector), where a word's mass is the sum of the
+        # scales of the patterns it occurs in: n-grams are expanded once per distinct word of
+        # an intent instead of once per occurrence.
+        masses: list[defaultdict[str, float]] = [defaultdict(float) for _ in intents]
+        idf_of = idf.__getitem__
+        for number, words, wf, gram_keys, gram_counts in analysed:
             centroid = centroids[number]
             # Each pattern adds its unit-length vector (per block), so long patterns do not
             # outweigh short ones. Word counts are dampened (1 + log tf); n-gram counts are not,
             # which keeps the character block linear (see _scores).
-            wv = {f: (1.0 + math.log(c)) * idf[f] for f, c in wf.items()}
-            k = word_scale / math.sqrt(sum(v * v for v in wv.values()))
-            for f, v in wv.items():
+            wv = [idf_of(f) if c == 1 else (1.0 + math.log(c)) * idf_of(f)
+                  for f, c in wf.items()]
+            k = word_scale / math.sqrt(sum(map(mul, wv, wv)))
+            for f, v in zip(wf, wv, strict=True):
                 centroid[f] += k * v
-            k = char_scale / math.sqrt(sum((c * idf[f]) ** 2 for f, c in cf.items()))
-            for f, c in cf.items():
-                centroid[f] += k * c * idf[f]
-
-        grouped: dict[str, tuple[list[int], list[float]]] = {}
-        nb_bias: list[float] = []
-        smoothing = NB_ALPHA * len(idf)
-        for number, centroid in enumerate(centroids):
-            norm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-            # log p(f | intent) = log(c + a) - log(Z + aV); split so only seen features need a
-            # posting: log(1 + c/a) per posting plus a per-intent bias log(a) - log(Z + aV).
-            nb_bias.append(
-                NB_SHARE * (math.log(NB_ALPHA) - math.log(sum(centroid.values()) + smoothing)))
-            for f, v in centroid.items():
-                ids, weights = grouped.setdefault(f, ([], []))
-                ids.append(number)
-                weights.append(v / norm + NB_SHARE * math.log1p(v / NB_ALPHA))
-        # Tuples of numbers: the garbage collector stops tracking them, so its full passes do
-        # not walk hundreds of thousands of postings (that showed up as latency spikes).
-        postings = {f: (tuple(ids), tuple(weights)) for f, (ids, weights) in grouped.items()}
-        return cls(intents, patterns, postings, idf, math.log(1 + n) + 1.0, nb_bias,
-                   set(vocabulary_counts), SpellingCorrector(vocabulary_counts), rewriter)
+            weighted = list(map(mul, gram_counts, map(idf_of, gram_keys)))
+            k = char_scale / math.sqrt(sum(map(mul, weighted, weighted)))
+            mass = masses[number]
+            for word in words:
+                mass[word] += k
+        for centroid, mass in zip(centroids, masses, strict=True):
+            chars: defaultdict[str, float] = defaultdict(float)
+            for word, m in mass.items():
+                for gram, count in char_ngrams(word):
+                    chars[gram] += m * count
+            for gram, v in chars.items():
+                centroid[gram] = v * idf[gram]
+        vocabulary = Counter(seen)
+        return cls(intents, patterns, *_postings(centroids, idf, n), set(vocabulary),
+                   SpellingCorrector(vocabulary), rewriter)
 
     # ------------------------------------------------------------------ queries
 
-    def _analyse(self, text: str) -> _Query:
-        corrected = [self._speller.correct(w) for w in tokens(normalise(text))]
-        words = self._rewriter.rewrite(corrected)
-        return _Query(words, " ".join(words))
+    def _analyse(self, text: str) -> list[str]:
+        correct = self._speller.correct
+        return self._rewriter.rewrite([correct(w) for w in tokens(normalise(text))])
 
     def _is_unknown(self, word: str) -> bool:
         return (word not in STOPWORDS and not word.isdigit() and word not in self._vocabulary
@@ -180,9 +223,9 @@ class IntentIndex:
 
     def unknown_words(self, text: str) -> list[str]:
         """The message's content words that no pattern uses, after spelling correction."""
-        return [w for w in self._analyse(text).words if self._is_unknown(w)]
+        return [w for w in self._analyse(text) if self._is_unknown(w)]
 
-    def _token_scores(self, word: str) -> tuple[float, ...]:
+    def _token_vector(self, word: str) -> array[float]:
         """Per-intent score contributions of one word's character n-grams (unnormalised).
 
         Cached per word: this is most of the work of a query, and words repeat across
@@ -191,45 +234,56 @@ class IntentIndex:
         cached = self._token_cache.get(word)
         if cached is not None:
             return cached
-        acc = [0.0] * len(self._intents)
-        for gram, count in char_ngrams(word):
-            plist = self._postings.get(gram)
-            if plist is not None:
-                weight = count * self._idf[gram]
-                for number, w in zip(*plist, strict=True):
-                    acc[number] += weight * w
-        scores = tuple(acc)  # a tuple of floats is untracked by the garbage collector
+        vector = self._sum(char_ngrams(word))
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()  # bounded memory; refilling costs microseconds per word
-        self._token_cache[word] = scores
-        return scores
+        self._token_cache[word] = vector
+        return vector
+
+    def _sum(self, weighted: Iterable[tuple[str, float]]) -> array[float]:
+        """sum(weight x feature vector), per intent, over known features."""
+        dense, sparse = self._features.dense, self._features.sparse
+        acc = self._zero.tolist()
+        vectors: list[Iterable[float]] = [acc]
+        for feature, weight in weighted:
+            vector = dense.get(feature)
+            if vector is not None:
+                vectors.append(vector if weight == 1 else map(mul, vector, repeat(weight)))
+                continue
+            posting = sparse.get(feature)
+            if posting is not None:
+                for number, w in zip(*posting, strict=True):
+                    acc[number] += weight * w
+        if len(vectors) == 1:
+            return array("d", acc)
+        return array("d", map(sum, zip(*vectors, strict=True)))
 
     def _scores(self, words: list[str]) -> list[float]:
         """Per-intent centroid cosine + NB_SHARE x naive-Bayes log-likelihood (+ a constant)."""
-        idf, unknown_idf, postings = self._idf, self._unknown_idf, self._postings
+        idf, unknown_idf = self._features.idf, self._unknown_idf
 
         # Word block: unknown features still count in the norm, so new words dilute the match.
-        word_scores = [0.0] * len(self._intents)
         w_norm2 = w_known = 0.0
+        tfs: list[tuple[str, float]] = []
         for f, c in word_features(words).items():
-            weight = (1.0 + math.log(c)) * idf.get(f, unknown_idf)
+            tf = 1.0 if c == 1 else 1.0 + math.log(c)
+            weight = idf.get(f)
+            if weight is None:
+                w_norm2 += (tf * unknown_idf) ** 2
+                continue
+            weight *= tf
             w_norm2 += weight * weight
-            plist = postings.get(f)
-            if plist is not None:
-                w_known += weight
-                for number, w in zip(*plist, strict=True):
-                    word_scores[number] += weight * w
+            w_known += weight
+            tfs.append((f, tf))
+        word_scores = self._sum(tfs)
 
         # Character block: linear in n-gram counts, so it is the sum of cached per-word parts.
-        c_norm2 = c_known = 0.0
-        for gram, count in char_features(words).items():
-            weight = count * idf.get(gram, unknown_idf)
-            c_norm2 += weight * weight
-            if gram in postings:
-                c_known += weight
-        char_scores: Iterable[float] = self._token_scores(words[0])
-        for word in words[1:]:
-            char_scores = map(add, char_scores, self._token_scores(word))
+        # (Two C-level passes over the query's n-grams rather than one Python loop.)
+        counts = Counter(chain.from_iterable(map(grams, words)))
+        c_known = sum(map(mul, counts.values(), map(idf.get, counts, repeat(0.0))))
+        weighted = list(map(mul, counts.values(), map(idf.get, counts, repeat(unknown_idf))))
+        c_norm2 = sum(map(mul, weighted, weighted))
+        char_scores = map(sum, zip(*map(self._token_vector, words), strict=True))
 
         sw = self._word_scale / math.sqrt(w_norm2) if w_norm2 else 0.0
         sc = self._char_scale / math.sqrt(c_norm2) if c_norm2 else 0.0
@@ -239,11 +293,12 @@ class IntentIndex:
 
     def _known_share(self, words: list[str]) -> float:
         """Share of the message's content-word weight (IDF) carried by words the index knows."""
+        idf, unknown_idf = self._features.idf, self._unknown_idf
         total = unknown = 0.0
         for word in words:
             if word in STOPWORDS or word.isdigit():
                 continue
-            weight = self._idf.get("w:" + stem(word), self._unknown_idf)
+            weight = idf.get("w:" + stem(word), unknown_idf)
             total += weight
             if self._is_unknown(word):
                 unknown += weight
@@ -257,27 +312,60 @@ class IntentIndex:
         (rapidfuzz token-sort ratio), times the square root of the share of content words the
         index knows. Scores never increase down the list.
         """
-        query = self._analyse(text)
-        if not query.words or not self._intents or limit <= 0:
+        words = self._analyse(text)
+        if not words or not self._intents or limit <= 0:
             return []
-        scores = self._scores(query.words)
+        scores = self._scores(words)
         best = max(scores)
-        shares = [math.exp((s - best) / TEMPERATURE) for s in scores]
-        total = sum(shares)
-        order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:limit]
-        known = self._known_share(query.words) ** UNKNOWN_POWER
-        unknown = tuple(w for w in query.words if self._is_unknown(w))
+        inverse = 1.0 / TEMPERATURE
+        total = sum(map(math.exp, [(s - best) * inverse for s in scores]))
+        order = nlargest(limit, range(len(scores)), key=scores.__getitem__)
+        known = self._known_share(words) ** UNKNOWN_POWER
+        unknown = tuple(w for w in words if self._is_unknown(w))
+        query = " ".join(sorted(words))
         matches: list[Match] = []
         ceiling = 1.0
         for number in order:
-            pattern, likeness = self._closest_pattern(number, query.text)
-            ceiling = min(ceiling, shares[number] / total * likeness * known)
+            pattern, likeness = self._closest_pattern(number, query)
+            share = math.exp((scores[number] - best) * inverse) / total
+            ceiling = min(ceiling, share * likeness * known)
             matches.append(Match(self._intents[number], ceiling, pattern, unknown))
         return matches
 
-    def _closest_pattern(self, number: int, text: str) -> tuple[str, float]:
+    def _closest_pattern(self, number: int, sorted_query: str) -> tuple[str, float]:
         """The intent's pattern worded most like the message (word order ignored), and how
         alike they are in 0..1."""
-        best = process.extractOne(text, self._patterns[number], scorer=fuzz.token_sort_ratio,
-                                  processor=None)
-        return (best[0], best[1] / 100.0) if best else ("", 0.0)
+        best = process.extractOne(sorted_query, self._sorted_patterns[number],
+                                  scorer=fuzz.ratio, processor=None)
+        return (self._patterns[number][best[2]], best[1] / 100.0) if best else ("", 0.0)
+
+
+def _postings(centroids: list[defaultdict[str, float]], idf: dict[str, float],
+              n: int) -> tuple[_Features, float, list[float]]:
+    """Turn intent centroids into per-feature intent weights (see _Features)."""
+    n_intents = len(centroids)
+    spread = Counter(chain.from_iterable(centroids))  # how many intents use each feature
+    dense_min = max(2, math.ceil(DENSE_SHARE * n_intents))
+    zero = array("d", bytes(8 * n_intents))
+    dense: dict[str, array[float]] = {f: array("d", zero) for f, k in spread.items()
+                                      if k >= dense_min}
+    grouped: defaultdict[str, list[float]] = defaultdict(list)  # intent, weight, intent, ...
+    nb_bias: list[float] = []
+    smoothing = NB_ALPHA * len(idf)
+    log1p, log_alpha, inverse_alpha = math.log1p, math.log(NB_ALPHA), 1.0 / NB_ALPHA
+    for number, centroid in enumerate(centroids):
+        values = list(centroid.values())
+        norm = math.sqrt(sum(map(mul, values, values))) or 1.0
+        # log p(f | intent) = log(c + a) - log(Z + aV); split so only seen features need a
+        # weight: log(1 + c/a) per feature plus a per-intent bias log(a) - log(Z + aV).
+        nb_bias.append(NB_SHARE * (log_alpha - math.log(sum(values) + smoothing)))
+        inverse_norm = 1.0 / norm
+        for f, v in centroid.items():
+            weight = (v * inverse_norm + NB_SHARE * log1p(v * inverse_alpha)) * idf[f]
+            vector = dense.get(f)
+            if vector is not None:
+                vector[number] = weight
+            else:
+                grouped[f] += (number, weight)
+    sparse = {f: (tuple(map(int, flat[::2])), tuple(flat[1::2])) for f, flat in grouped.items()}
+    return _Features(idf, dense, sparse), math.log(1 + n) + 1.0, nb_bias

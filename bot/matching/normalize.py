@@ -32,7 +32,13 @@ _CONTRACTIONS = {
 # Generic clitics after the table above: "shouldn't" -> "should not", "we'll" -> "we will".
 _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
              ("'d", " would"), ("'m", " am"), ("'s", ""))
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# Curly apostrophes become straight ones (so contractions expand). Currency signs become a
+# word before punctuation is dropped, so "what's the $ like" still asks about money; "money"
+# because it names every currency and the bot's vocabulary already maps it to its pay topic.
+CURRENCY_WORD = "money"
+_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'",
+                            "$": f" {CURRENCY_WORD} ", "\u20ac": f" {CURRENCY_WORD} ",
+                            "\u00a3": f" {CURRENCY_WORD} "})
 # A word: letters/digits (any script), optionally joined by apostrophes ("don't").
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
@@ -52,12 +58,20 @@ def normalise(text: str) -> str:
     """Return a lower-case, punctuation-free, single-spaced form of ``text``.
 
     NFKC folds full-width and styled letters; case is folded; curly apostrophes become
-    straight ones so contractions expand; meaningful emoji become words (👋 -> hi), all
-    other symbols, punctuation and control characters separate words.
+    straight ones so contractions expand; "$", "€" and "£" become ``CURRENCY_WORD``; meaningful
+    emoji become words (👋 -> hi); all other symbols, punctuation and control characters
+    separate words.
     """
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().translate(_APOSTROPHES)
-    text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group()], text)
-    return " ".join(_expand(w) for w in _WORD.findall(text)).replace("  ", " ").strip()
+    text = text[:MAX_CHARS]
+    if text.isascii():  # most messages and patterns: no NFKC or emoji work to do
+        text = text.lower().translate(_TRANSLATE)
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
+        text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group()], text)
+    words = _WORD.findall(text)
+    if "'" not in text:  # only the table applies (C-level map; patterns load faster)
+        return " ".join(map(_CONTRACTIONS.get, words, words))
+    return " ".join(map(_expand, words)).replace("  ", " ").strip()
 
 
 def tokens(text: str) -> list[str]:
