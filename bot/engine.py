@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answers import detail_section, school_section, schools_section, topic_section
@@ -380,7 +380,4 @@ class Engine:
 
 def _with(reply: Reply, alternatives: tuple[tuple[str, float], ...]) -> Reply:
     """Attach the matcher's runner-ups for diagnostics."""
-    return Reply(intent=reply.intent, sections=reply.sections, intents=reply.intents,
-                 confidence=reply.confidence, suggestions=reply.suggestions,
-                 is_topic_answer=reply.is_topic_answer, unanswered=reply.unanswered,
-                 alternatives=alternatives)
+    return replace(reply, alternatives=alternatives)
