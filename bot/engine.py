@@ -30,6 +30,10 @@ MAX_CHARS = 500  # longer messages are read up to here (three questions fit easi
 # Words before an occupation that show it is not the subject ("work with doctors").
 _CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
 _SENTENCES = re.compile(r"[?!.;\n]+")
+# Openings of an elliptical follow-up ("and at insurance companies?", "what about hourly?"):
+# such a message refines the last answer even when its words also fit another topic.
+_FOLLOW_UP_OPENING = re.compile(r"^(?:and|but|so|also|then|what about|how about|for|at|in|"
+                                r"with|only|just)\b")
 _CLAUSES = re.compile(r",|&|\b(?:and|or|also|plus|then)\b", re.IGNORECASE)
 
 
@@ -112,7 +116,8 @@ class Engine:
         top = ranked[0] if ranked else Match(FALLBACK, 0.0)
         alternatives = tuple((m.intent, round(m.score, 4)) for m in ranked[1:4])
 
-        follow_up = self._follow_up(spots, top, state)
+        follow_up = self._follow_up(spots, top, state,
+                                    bool(_FOLLOW_UP_OPENING.match(" ".join(words))))
         if follow_up is not None:
             reply, state = self._answer_one(follow_up, career, state, spots)
             return _with(reply, alternatives), state
@@ -245,10 +250,10 @@ class Engine:
             return [_Understood(ranked_whole[0].intent, ranked_whole[0].score)]
         return []
 
-    def _follow_up(self, spots: list[Spot], top: Match,
-                   state: ConversationState) -> _Understood | None:
+    def _follow_up(self, spots: list[Spot], top: Match, state: ConversationState,
+                   elliptical: bool) -> _Understood | None:
         """Read a message in the light of the last answer ("and at insurance companies?")."""
-        confident = top.score >= SURE
+        confident = top.score >= SURE and not elliptical
         if (state.topic == "schools" and not (confident and top.intent != "schools")
                 and any(s.kind in ("level", "school") for s in spots)):
             return _Understood("schools", max(top.score, THRESHOLD))

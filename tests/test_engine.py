@@ -229,3 +229,13 @@ def test_mentions_that_are_not_the_subject_are_not_declined(
     assert "only know about" not in render_plain(reply)
     if intent is not None:
         assert reply.intent == intent
+
+
+def test_elliptical_follow_up_refines_the_last_answer(engine: Engine) -> None:
+    # "certified" also fits the certification topic; "what about…" makes it a follow-up on pay.
+    _, (intent, answer, _) = ask(engine, "tell me about pay", "what about for certified coders")
+    assert intent == "salary"
+    assert "certified" in answer.lower() and "$" in answer
+    # Without the opening, a confident question about another topic is answered as asked.
+    _, (intent, _, _) = ask(engine, "tell me about pay", "which certification should I get")
+    assert intent == "certification"
