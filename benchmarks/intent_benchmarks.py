@@ -227,8 +227,8 @@ class Result:
             "p50_ms": r(self.p50_ms, 3),
             "p99_ms": r(self.p99_ms, 3),
             "peak_mb": r(self.peak_mb, 1),
-            "target_in_scope_accuracy": r(self.target_in_scope),
-            "target_oos_recall": r(self.target_oos_recall),
+            "val_oos87_in_scope_accuracy": r(self.target_in_scope),
+            "val_oos87_oos_recall": r(self.target_oos_recall),
         }
 
 

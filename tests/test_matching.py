@@ -128,6 +128,19 @@ def test_unknown_content_words_lower_confidence(career: IntentIndex) -> None:
     assert not gibberish or gibberish[0].score < known.score / 2
 
 
+def test_words_of_other_intents_lower_confidence(career: IntentIndex) -> None:
+    plain = career.rank("how much does a medical coder make")[0]
+    # "school" is known, but only the schools intent uses it: the message is partly elsewhere.
+    elsewhere = career.rank("how much does a medical coder make at school")[0]
+    assert elsewhere.intent == "salary"
+    assert elsewhere.unknown_words == ()
+    assert elsewhere.score < 0.9 * plain.score
+    # A one-letter leftover of markup is not a content word and costs little.
+    marked = career.rank("<b>how much does a medical coder make</b>")[0]
+    assert marked.intent == "salary"
+    assert marked.score > 0.9 * plain.score
+
+
 def test_scores_are_confidences_best_first(career: IntentIndex) -> None:
     ranked = career.rank("which schools teach medical coding", limit=4)
     assert len(ranked) == 4

@@ -14,7 +14,8 @@ How a message is scored (details in benchmarks/MATCHING.md):
    gap to the best intent.
 4. The confidence is the winner's softmax share of the intent scores (a close runner-up lowers
    it), times how closely its nearest pattern is worded, times a penalty for content words that
-   no pattern has ever used.
+   no pattern has ever used, times a penalty for known content words that none of *this*
+   intent's patterns use (they belong to other intents), the product raised to SCALE_POWER.
 """
 
 from __future__ import annotations
@@ -37,13 +38,22 @@ from bot.matching.spelling import SpellingCorrector
 from bot.matching.synonyms import SynonymRewriter
 
 # Chosen by small sweeps on CLINC150 (n-gram range, NB_ALPHA, NB_SHARE were compared on test
-# accuracy in early prototypes; TEMPERATURE and UNKNOWN_POWER on the validation split only).
+# accuracy in early prototypes; TEMPERATURE, UNKNOWN_POWER and ELSEWHERE_POWER on the
+# validation split only, never test; SCALE_POWER on the bot's own question sets).
 WORD_WEIGHT = 1.0  # relative weight of the word block vs the character block
 CHAR_WEIGHT = 1.0
 NB_ALPHA = 0.03  # naive-Bayes smoothing, in units of summed normalised feature weight
 NB_SHARE = 0.05  # how much of the naive-Bayes log-likelihood enters the ranking
 TEMPERATURE = 0.1  # softmax temperature turning score gaps between intents into a share
-UNKNOWN_POWER = 0.5  # confidence *= (known share of content-word weight) ** UNKNOWN_POWER
+UNKNOWN_POWER = 0.75  # confidence *= (known share of content-word weight) ** UNKNOWN_POWER
+# confidence *= (share of the known content-word weight that the intent's own patterns use)
+# ** ELSEWHERE_POWER: "how do i get a *fishing* license" may score well on a licence intent,
+# but a word the index knows only from other intents says the message is about something else.
+ELSEWHERE_POWER = 0.5
+# A monotone remap (confidence ** SCALE_POWER) that keeps the bot's score scale, so its 0.5
+# threshold still separates its own in-scope and out-of-scope questions (MATCHING.md). It
+# changes no ranking and no benchmark figure.
+SCALE_POWER = 0.9
 TOKEN_CACHE_SIZE = 20_000
 # A feature used by at least this share of the intents is stored as a dense per-intent vector
 # (summed at C speed with zip/sum); rarer ones as sparse (intent, weight) pairs, added in a
@@ -107,6 +117,11 @@ class IntentIndex:
         self._nb_bias = nb_bias
         self._vocabulary = vocabulary
         self._stems = {stem(w) for w in vocabulary}
+        # Per intent: the stems its patterns use (for the "used elsewhere" penalty), and all of
+        # them (a word known only from the synonym table belongs to no intent: not counted).
+        self._intent_stems = [frozenset(stem(w) for text in texts for w in text.split())
+                              for texts in patterns]
+        self._pattern_stems = frozenset().union(*self._intent_stems)
         self._speller = speller
         self._rewriter = rewriter
         self._token_cache: dict[str, array[float]] = {}
@@ -291,26 +306,41 @@ class IntentIndex:
         return [sw * a + sc * b + known * bias
                 for a, b, bias in zip(word_scores, char_scores, self._nb_bias, strict=True)]
 
-    def _known_share(self, words: list[str]) -> float:
-        """Share of the message's content-word weight (IDF) carried by words the index knows."""
+    def _content(self, words: list[str]) -> tuple[float, list[tuple[str, float]]]:
+        """The message's content words: the share of their weight (IDF) carried by words the
+        index knows, and (stem, weight) of those that some intent's patterns use."""
         idf, unknown_idf = self._features.idf, self._unknown_idf
         total = unknown = 0.0
+        known: list[tuple[str, float]] = []
         for word in words:
-            if word in STOPWORDS or word.isdigit():
+            if word in STOPWORDS or word.isdigit() or len(word) < 2:  # "<b>" leaves a "b"
                 continue
-            weight = idf.get("w:" + stem(word), unknown_idf)
+            root = stem(word)
+            weight = idf.get("w:" + root, unknown_idf)
             total += weight
             if self._is_unknown(word):
                 unknown += weight
-        return 1.0 - unknown / total if total else 1.0
+            elif root in self._pattern_stems:
+                known.append((root, weight))
+        return (1.0 - unknown / total if total else 1.0), known
+
+    def _own_share(self, number: int, known: list[tuple[str, float]]) -> float:
+        """Share of the known content-word weight that intent ``number``'s patterns use."""
+        if not known:
+            return 1.0
+        stems = self._intent_stems[number]
+        total = sum(w for _, w in known)
+        own = sum(w for root, w in known if root in stems)
+        return own / total if total else 1.0
 
     def rank(self, text: str, limit: int = 5) -> list[Match]:
         """Return up to ``limit`` intents, best first, each intent once.
 
         The score is a confidence in 0..1: the intent's softmax share against all intents
         (so a close runner-up lowers it), times how closely the nearest pattern is worded
-        (rapidfuzz token-sort ratio), times the square root of the share of content words the
-        index knows. Scores never increase down the list.
+        (rapidfuzz token-sort ratio), times (share of content-word weight the index knows) **
+        UNKNOWN_POWER, times (share of the known content-word weight this intent's patterns
+        use) ** ELSEWHERE_POWER, all ** SCALE_POWER. Scores never increase down the list.
         """
         words = self._analyse(text)
         if not words or not self._intents or limit <= 0:
@@ -320,7 +350,8 @@ class IntentIndex:
         inverse = 1.0 / TEMPERATURE
         total = sum(map(math.exp, [(s - best) * inverse for s in scores]))
         order = nlargest(limit, range(len(scores)), key=scores.__getitem__)
-        known = self._known_share(words) ** UNKNOWN_POWER
+        known_share, known_words = self._content(words)
+        known = known_share ** UNKNOWN_POWER
         unknown = tuple(w for w in words if self._is_unknown(w))
         query = " ".join(sorted(words))
         matches: list[Match] = []
@@ -328,7 +359,8 @@ class IntentIndex:
         for number in order:
             pattern, likeness = self._closest_pattern(number, query)
             share = math.exp((scores[number] - best) * inverse) / total
-            ceiling = min(ceiling, share * likeness * known)
+            own = self._own_share(number, known_words) ** ELSEWHERE_POWER
+            ceiling = min(ceiling, (share * likeness * known * own) ** SCALE_POWER)
             matches.append(Match(self._intents[number], ceiling, pattern, unknown))
         return matches
 
