@@ -144,8 +144,11 @@ class IntentIndex:
         Ends with ``gc.freeze()``: everything alive then (the index, and whatever the process
         loaded before it) moves to a generation the garbage collector never scans again. The
         index lives as long as the process, so scanning its objects on every full collection
-        was pure cost, and it showed up as multi-millisecond pauses inside queries.
+        was pure cost, and it showed up as multi-millisecond pauses inside queries. It starts
+        with ``gc.unfreeze()`` so that cyclic garbage frozen by an earlier build (e.g. around
+        the bot's /reload) stays collectable.
         """
+        gc.unfreeze()
         enabled = gc.isenabled()
         gc.disable()  # the build allocates millions of objects that all survive: skip the scans
         try:
