@@ -236,4 +236,3 @@ def test_build_several_thousand_patterns() -> None:
     ranked = index.rank("hotel alpha request 7 variant 3", limit=3)
     assert len(ranked) == 3 and ranked[0].intent == "intent7"
     assert index.rank("") == []
-
