@@ -58,7 +58,8 @@ class Engine:
     def __init__(self, knowledge: KnowledgeBase, intents: IntentSet) -> None:
         self.knowledge = knowledge
         self.intents = intents
-        self.index = IntentIndex.build(intents.examples(), synonyms=intents.synonyms)
+        self.index = IntentIndex.build(intents.examples(),
+                                       synonyms=_with_career_aliases(knowledge, intents))
         self.topic_ids: tuple[str, ...] = TOPIC_IDS
         phrases: list[tuple[str, str, str]] = []
         for career in knowledge.careers.values():
@@ -381,6 +382,30 @@ class Engine:
         if current is not None:
             buttons.insert(0, Suggestion("All schools", "schools:all"))
         return tuple(buttons)
+
+
+def _with_career_aliases(knowledge: KnowledgeBase,
+                         intents: IntentSet) -> dict[str, tuple[str, ...]]:
+    """The vocabulary plus every career alias the patterns do not know, as the career word.
+
+    Patterns are written for "the career" (``coder``); this lets a career added in YAML match
+    them without new patterns, and keeps its name from counting as an unknown word.
+    """
+    synonyms = dict(intents.synonyms)
+    if intents.career_word is None:
+        return synonyms
+    pattern_words = {w for texts in intents.examples().values() for text in texts
+                     for w in normalise(text).split()}
+    listed = {normalise(v) for variants in synonyms.values() for v in variants}
+    new_aliases = [
+        alias for career in knowledge.careers.values() for alias in (career.name, *career.aliases)
+        if normalise(alias) not in listed
+        and not all(w in pattern_words for w in normalise(alias).split())
+    ]
+    if new_aliases:
+        group = synonyms.get(intents.career_word, ())
+        synonyms[intents.career_word] = group + tuple(dict.fromkeys(new_aliases))
+    return synonyms
 
 
 def _with(reply: Reply, alternatives: tuple[tuple[str, float], ...]) -> Reply:

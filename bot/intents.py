@@ -27,18 +27,38 @@ class Pattern:
 class IntentSet:
     patterns: dict[str, tuple[Pattern, ...]]
     synonyms: dict[str, tuple[str, ...]]
+    # The canonical word patterns use for the career asked about (vocabulary `career_word`).
+    career_word: str | None = None
 
     def examples(self) -> dict[str, list[str]]:
         return {intent: [p.text for p in pats] for intent, pats in self.patterns.items()}
 
 
-def _load_synonyms(path: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+def _load_vocabulary(
+    path: Path, problems: list[Problem]
+) -> tuple[dict[str, tuple[str, ...]], str | None]:
+    """The synonym groups and the career word of ``vocabulary.yaml``."""
     data = load_yaml(path, problems)
-    if data is None:
-        return {}
-    raw = data.get("synonyms") if isinstance(data, LineDict) else None
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(path, 1, "expected 'synonyms:' and 'career_word:' keys"))
+        return {}, None
+    career_word = data.get("career_word")
+    if career_word is not None and (not isinstance(career_word, str)
+                                    or normalise(career_word) != career_word):
+        problems.append(Problem(path, data.line_of("career_word"),
+                                "career_word must be one lower-case word, e.g. 'coder'"))
+        career_word = None
+    return _load_synonyms(path, data, problems), career_word
+
+
+def _load_synonyms(
+    path: Path, data: LineDict, problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
+    raw = data.get("synonyms")
     if not isinstance(raw, LineDict):
-        problems.append(Problem(path, 1, "expected 'synonyms:' mapping canonical words to lists"))
+        problems.append(Problem(path, data.line, "expected 'synonyms:' mapping canonical words "
+                                                 "to lists"))
         return {}
     synonyms: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}
@@ -124,8 +144,8 @@ def load_intents(directory: Path) -> IntentSet:
         if intent not in patterns and files:
             problems.append(Problem(files[0], 1, f"intent '{intent}' has no patterns: add it "
                                                  "to one of the intent files"))
-    synonyms = _load_synonyms(directory / VOCABULARY_FILE, problems) \
-        if (directory / VOCABULARY_FILE).exists() else {}
+    synonyms, career_word = _load_vocabulary(directory / VOCABULARY_FILE, problems) \
+        if (directory / VOCABULARY_FILE).exists() else ({}, None)
     if problems:
         raise DataError(problems)
-    return IntentSet({k: tuple(v) for k, v in patterns.items()}, synonyms)
+    return IntentSet({k: tuple(v) for k, v in patterns.items()}, synonyms, career_word)
