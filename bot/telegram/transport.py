@@ -9,6 +9,8 @@ mapping, retries, rate limiting) is still python-telegram-bot's own.
 
 from __future__ import annotations
 
+import json
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -74,7 +76,8 @@ class AiohttpRequest(BaseRequest):
             sock_connect=_seconds(connect_timeout, self._connect_timeout),
             sock_read=None if read is None and write is None else (read or 0) + (write or 0),
         )
-        body: aiohttp.FormData | dict[str, str] | None = None
+        body: aiohttp.FormData | bytes | None = None
+        headers: dict[str, str] = {}
         if request_data is not None:
             if request_data.contains_files:
                 form = aiohttp.FormData(request_data.json_parameters)
@@ -83,9 +86,13 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename, content_type=mime)
                 body = form
             else:
-                body = request_data.json_parameters
+                # The Bot API takes JSON bodies; the C json encoder is several times cheaper
+                # than form-urlencoding long message texts byte by byte.
+                body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+                headers["Content-Type"] = "application/json"
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as resp:
+            async with self._session.request(method, url, data=body, headers=headers,
+                                             timeout=timeout) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as err:
             raise TimedOut from err

@@ -1,8 +1,9 @@
-"""The aiohttp transport maps failures to python-telegram-bot's errors without leaking the URL."""
+"""The aiohttp transport: JSON bodies, python-telegram-bot errors, no URL (token) in errors."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 
 import pytest
@@ -15,7 +16,7 @@ from bot.telegram.transport import AiohttpRequest
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
 
 
-async def test_form_fields_reach_the_server_and_the_body_comes_back() -> None:
+async def test_parameters_reach_the_server_as_json_and_the_body_comes_back() -> None:
     seen: list[bytes] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -39,7 +40,7 @@ async def test_form_fields_reach_the_server_and_the_body_comes_back() -> None:
     await request.shutdown()
     server.close()
     assert status == 200 and body == b'{"ok":true,"result":true}'
-    assert seen == [b"chat_id=42&text=a+%26+b"]
+    assert [json.loads(body) for body in seen] == [{"chat_id": 42, "text": "a & b"}]
 
 
 async def test_timeouts_and_refused_connections_map_to_ptb_errors() -> None:
