@@ -58,8 +58,10 @@ class Engine:
     def __init__(self, knowledge: KnowledgeBase, intents: IntentSet) -> None:
         self.knowledge = knowledge
         self.intents = intents
-        self.index = IntentIndex.build(intents.examples(),
-                                       synonyms=_with_career_aliases(knowledge, intents))
+        pattern_words = {w for texts in intents.examples().values() for text in texts
+                         for w in normalise(text).split()}
+        self.index = IntentIndex.build(
+            intents.examples(), synonyms=_with_career_aliases(knowledge, intents, pattern_words))
         self.topic_ids: tuple[str, ...] = TOPIC_IDS
         phrases: list[tuple[str, str, str]] = []
         for career in knowledge.careers.values():
@@ -73,9 +75,7 @@ class Engine:
             phrases += [("school", school.id, a) for a in (school.name, *school.aliases)]
         phrases += [("occupation", o, o) for o in knowledge.other_careers]
         phrases += [("subject", s, s) for s in knowledge.other_subjects]
-        known = {w for texts in intents.examples().values() for t in texts
-                 for w in normalise(t).split()}
-        self.spotter = PhraseSpotter(phrases, known_words=known)
+        self.spotter = PhraseSpotter(phrases, known_words=pattern_words)
 
     @classmethod
     def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
@@ -384,8 +384,8 @@ class Engine:
         return tuple(buttons)
 
 
-def _with_career_aliases(knowledge: KnowledgeBase,
-                         intents: IntentSet) -> dict[str, tuple[str, ...]]:
+def _with_career_aliases(knowledge: KnowledgeBase, intents: IntentSet,
+                         pattern_words: set[str]) -> dict[str, tuple[str, ...]]:
     """The vocabulary plus every career alias the patterns do not know, as the career word.
 
     Patterns are written for "the career" (``coder``); this lets a career added in YAML match
@@ -394,8 +394,6 @@ def _with_career_aliases(knowledge: KnowledgeBase,
     synonyms = dict(intents.synonyms)
     if intents.career_word is None:
         return synonyms
-    pattern_words = {w for texts in intents.examples().values() for text in texts
-                     for w in normalise(text).split()}
     listed = {normalise(v) for variants in synonyms.values() for v in variants}
     new_aliases = [
         alias for career in knowledge.careers.values() for alias in (career.name, *career.aliases)
