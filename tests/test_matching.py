@@ -236,3 +236,9 @@ def test_build_several_thousand_patterns() -> None:
     ranked = index.rank("hotel alpha request 7 variant 3", limit=3)
     assert len(ranked) == 3 and ranked[0].intent == "intent7"
     assert index.rank("") == []
+
+
+def test_two_edit_corrections_keep_the_first_letter() -> None:
+    speller = SpellingCorrector(["thinking", "certification"], english=frozenset())
+    assert speller.correct("shrinking") == "shrinking"  # not a slip on "thinking"
+    assert speller.correct("certifcaton") == "certification"  # two slips, same first letter

@@ -91,6 +91,9 @@ class SpellingCorrector:
             candidates = [(w, 1) for w in _edits1(word) & self._targets]
             if not candidates and limit > 1:
                 candidates = _near(word, self._vocabulary, limit)
+        # A two-edit guess must keep the first letter: slips rarely hit it, while real words
+        # two edits from a pattern word often differ there ("shrinking" is not "thinking").
+        candidates = [c for c in candidates if c[1] < 2 or c[0][0] == word[0]]
         if not candidates:
             return word
         # Fewest edits first; then a candidate that keeps the last letter ("maket" is "market"
