@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot import payloads
 from bot.engine import Engine
 from bot.errors import DataError, Problem
 from bot.intents import IntentSet
@@ -45,10 +46,10 @@ def oversized_answers(engine: Engine, knowledge_dir: Path) -> list[Problem]:
     problems: list[Problem] = []
     state = ConversationState()
     career = engine.knowledge.default_career
-    payloads = [f"topic:{t}" for t in career.topics]
-    payloads += [f"detail:{t.id}:{d}" for t in career.topics.values() for d in t.details]
-    payloads += [f"schools:{lv}" for lv in engine.knowledge.schools.levels]
-    for payload in payloads:
+    pressed = [payloads.topic(t) for t in career.topics]
+    pressed += [payloads.entry(d) for t in career.topics.values() for d in t.details]
+    pressed += [payloads.schools(lv) for lv in engine.knowledge.schools.levels]
+    for payload in pressed:
         reply, _ = engine.select(payload, state)
         size = len(render_plain(reply))
         if size > TELEGRAM_LIMIT:

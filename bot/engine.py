@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot import payloads
 from bot.answers import detail_section, school_section, schools_section, topic_section
 from bot.errors import DataError
 from bot.intents import CONVERSATION_INTENTS, FALLBACK, IntentSet, load_intents
@@ -142,24 +143,24 @@ class Engine:
         """Answer a button press (a Suggestion payload) or a deep link."""
         state = state.evolve(turns=state.turns + 1)
         career = self.knowledge.careers.get(state.career or "", self.knowledge.default_career)
-        kind, _, rest = payload.partition(":")
-        if kind == "topic" and rest in TOPIC_IDS:
-            return self._answer_one(_Understood(rest, 1.0), career, state, [])
-        if kind == "detail":
-            topic_id, _, detail_id = rest.partition(":")
-            topic = career.topics.get(topic_id)
-            if topic is not None and detail_id in topic.details:
-                return self._answer_one(_Understood(topic_id, 1.0, detail_id), career, state, [])
-        if kind == "schools":
-            level = rest if rest in self.knowledge.schools.levels else None
+        parsed = payloads.parse(payload)
+        kind, key = (parsed.kind, parsed.id) if parsed is not None else ("", "")
+        if kind == payloads.TOPIC and key in career.topics:
+            return self._answer_one(_Understood(key, 1.0), career, state, [])
+        if kind == payloads.ENTRY:
+            topic = next((t for t in career.topics.values() if key in t.details), None)
+            if topic is not None:
+                return self._answer_one(_Understood(topic.id, 1.0, key), career, state, [])
+        if kind == payloads.SCHOOLS:
+            level = key if key in self.knowledge.schools.levels else None
             return self.schools(level, state)
-        if kind == "school":
-            school = next((s for s in self.knowledge.schools.schools if s.id == rest), None)
+        if kind == payloads.SCHOOL:
+            school = next((s for s in self.knowledge.schools.schools if s.id == key), None)
             if school is not None:
                 return self._school_reply(school.id, career, state, 1.0), state.evolve(
                     topic="schools", detail=None)
-        if kind == "intent" and rest in CONVERSATION_INTENTS:
-            return self._conversation(rest, 1.0), state
+        if kind == payloads.INTENT and key in CONVERSATION_INTENTS:
+            return self._conversation(key, 1.0), state
         return self._text_reply("fallback", menu=True), state
 
     def welcome(self, state: ConversationState) -> tuple[Reply, ConversationState]:
@@ -203,7 +204,7 @@ class Engine:
         return self._text_reply("not_text", menu=True)
 
     def topic_payload(self, topic_id: str) -> str:
-        return f"topic:{topic_id}"
+        return payloads.topic(topic_id)
 
     # ----------------------------------------------------------------- understanding
 
@@ -348,7 +349,7 @@ class Engine:
         return Reply(
             intent=FALLBACK, intents=(), confidence=options[0].score,
             sections=(Section(body=self._text("did_you_mean")),),
-            suggestions=tuple(Suggestion(career.topics[m.intent].title, f"topic:{m.intent}")
+            suggestions=tuple(Suggestion(career.topics[m.intent].title, payloads.topic(m.intent))
                               for m in options),
         )
 
@@ -364,26 +365,26 @@ class Engine:
 
     def _topic_menu(self) -> tuple[Suggestion, ...]:
         career = self.knowledge.default_career
-        return tuple(Suggestion(career.topics[t].title, f"topic:{t}") for t in TOPIC_IDS
+        return tuple(Suggestion(career.topics[t].title, payloads.topic(t)) for t in TOPIC_IDS
                      if t in career.topics)
 
     def _related(self, career: Career, topic_id: str,
                  detail: str | None) -> tuple[Suggestion, ...]:
         topic = career.topics[topic_id]
-        buttons = [Suggestion(d.title, f"detail:{topic_id}:{d.id}")
+        buttons = [Suggestion(d.title, payloads.entry(d.id))
                    for d in topic.details.values() if d.id != detail][:2]
         if detail is not None:
-            buttons.insert(0, Suggestion(topic.title, f"topic:{topic_id}"))
-        buttons += [Suggestion(career.topics[r].title, f"topic:{r}") for r in topic.related
+            buttons.insert(0, Suggestion(topic.title, payloads.topic(topic_id)))
+        buttons += [Suggestion(career.topics[r].title, payloads.topic(r)) for r in topic.related
                     if r in career.topics]
         return tuple(buttons[:5])
 
     def _level_buttons(self, current: str | None) -> tuple[Suggestion, ...]:
         levels = self.knowledge.schools.levels
-        buttons = [Suggestion(level.label, f"schools:{level.id}") for level in levels.values()
+        buttons = [Suggestion(level.label, payloads.schools(level.id)) for level in levels.values()
                    if level.id != current]
         if current is not None:
-            buttons.insert(0, Suggestion("All schools", "schools:all"))
+            buttons.insert(0, Suggestion("All schools", payloads.schools(None)))
         return tuple(buttons)
 
 

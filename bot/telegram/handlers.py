@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import payloads
 from bot.config import Settings
 from bot.errors import DataError
 from bot.reply import Reply
@@ -29,7 +30,7 @@ from bot.state import ConversationState
 from bot.telegram import addressing
 from bot.telegram.admin import reload_failed, stats_message
 from bot.telegram.flood import FloodGuard, Verdict
-from bot.telegram.keyboards import CallbackCodec, Keyboards, parse_feedback, without_feedback
+from bot.telegram.keyboards import CallbackCodec, Keyboards, without_feedback
 from bot.telegram.persistence import ChatStore
 from bot.telegram.ports import EngineLike
 from bot.telegram.render import Chunk, render, render_text
@@ -311,10 +312,9 @@ class CareerBot:
         if payload is None or message is None:
             await query.answer(BUTTON_EXPIRED, show_alert=True)
             return
-        vote = parse_feedback(payload)
-        if vote is not None:
-            intent, helpful = vote
-            await self.store.feedback(user.id, intent, helpful)
+        vote = payloads.parse(payload)
+        if vote is not None and vote.kind == payloads.VOTE:
+            await self.store.feedback(user.id, payloads.voted(vote)[0], payloads.helpful(vote))
             await query.answer(THANKS)
             try:
                 await query.edit_message_reply_markup(

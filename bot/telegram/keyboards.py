@@ -8,11 +8,11 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import payloads
 from bot.reply import Reply
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 MAX_LABEL = 48  # longer labels are cut; Telegram truncates them on screen anyway
-FEEDBACK_PREFIX = "fb:"
 _HASH_PREFIX = "h:"
 _REMEMBERED = 10_000
 
@@ -47,20 +47,6 @@ class CallbackCodec:
         return data
 
 
-def feedback_payload(intent: str, helpful: bool) -> str:
-    return f"{FEEDBACK_PREFIX}{'1' if helpful else '0'}:{intent}"
-
-
-def parse_feedback(payload: str) -> tuple[str, bool] | None:
-    """``(intent, helpful)`` for a feedback payload, else None."""
-    if not payload.startswith(FEEDBACK_PREFIX):
-        return None
-    vote, _, intent = payload.removeprefix(FEEDBACK_PREFIX).partition(":")
-    if vote not in {"0", "1"} or not intent:
-        return None
-    return intent, vote == "1"
-
-
 def _label(text: str) -> str:
     text = " ".join(text.split()) or "…"
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
@@ -92,9 +78,10 @@ def _rows(reply: Reply, codec: CallbackCodec) -> list[list[dict[str, str]]]:
     if row:
         rows.append(row)
     if reply.is_topic_answer:
+        answered = reply.intents or (reply.intent,)
         rows.append([
-            _button("👍 Helpful", feedback_payload(reply.intent, True), codec),
-            _button("👎 Not helpful", feedback_payload(reply.intent, False), codec),
+            _button("👍 Helpful", payloads.vote(True, answered), codec),
+            _button("👎 Not helpful", payloads.vote(False, answered), codec),
         ])
     return rows
 
@@ -108,7 +95,7 @@ class Keyboards:
 
     def for_reply(self, reply: Reply) -> Markup | None:
         """Suggestions two per row (one if long), then 👍/👎 under topic answers."""
-        key = (reply.suggestions, reply.is_topic_answer, reply.intent)
+        key = (reply.suggestions, reply.is_topic_answer, reply.intent, reply.intents)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
@@ -144,8 +131,13 @@ def without_feedback(
         for row in markup.inline_keyboard
         if not any(
             isinstance(b.callback_data, str)
-            and (codec.decode(b.callback_data) or "").startswith(FEEDBACK_PREFIX)
+            and _is_vote(codec.decode(b.callback_data))
             for b in row
         )
     ]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _is_vote(data: str | None) -> bool:
+    parsed = payloads.parse(data)
+    return parsed is not None and parsed.kind == payloads.VOTE

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot import payloads
 from bot.reply import Reply, Section, Suggestion
 from bot.telegram.flood import FloodGuard, Verdict
-from bot.telegram.keyboards import CallbackCodec, parse_feedback, reply_markup, without_feedback
+from bot.telegram.keyboards import CallbackCodec, reply_markup, without_feedback
 
 
 def test_callback_data_always_fits_64_bytes():
@@ -29,7 +30,8 @@ def test_markup_rows_and_feedback_row():
     rows = [[b.text for b in row] for row in markup.inline_keyboard]
     assert rows == [["Pay", "Outlook"], ["A rather long label for a button"],
                     ["👍 Helpful", "👎 Not helpful"]]
-    assert parse_feedback(markup.inline_keyboard[-1][0].callback_data) == ("salary", True)
+    vote = payloads.parse(markup.inline_keyboard[-1][0].callback_data)
+    assert vote is not None and payloads.voted(vote) == ("salary",) and payloads.helpful(vote)
     stripped = without_feedback(markup, codec)
     assert stripped is not None and len(stripped.inline_keyboard) == 2
     assert reply_markup(Reply(intent="x", sections=()), codec) is None
