@@ -163,6 +163,26 @@ class Engine:
             return self._conversation(key, 1.0), state
         return self._text_reply("fallback", menu=True), state
 
+    def issued(self, payload: str) -> bool:
+        """Whether ``payload`` is one this engine could have issued (kind and ids exist)."""
+        parsed = payloads.parse(payload)
+        if parsed is None:
+            return False
+        topics = {t for c in self.knowledge.careers.values() for t in c.topics}
+        entries = {d for c in self.knowledge.careers.values() for t in c.topics.values()
+                   for d in t.details}
+        known = {
+            payloads.TOPIC: topics,
+            payloads.ENTRY: entries,
+            payloads.MORE: topics | entries,
+            payloads.SCHOOLS: {*self.knowledge.schools.levels, payloads.ALL_LEVELS},
+            payloads.SCHOOL: {s.id for s in self.knowledge.schools.schools},
+            payloads.INTENT: set(CONVERSATION_INTENTS),
+        }
+        if parsed.kind == payloads.VOTE:
+            return all(i in topics or i in entries for i in payloads.voted(parsed))
+        return parsed.id in known.get(parsed.kind, set())
+
     def welcome(self, state: ConversationState) -> tuple[Reply, ConversationState]:
         """The /start greeting with the topic menu."""
         return self._conversation("greeting", 1.0), state

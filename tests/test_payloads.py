@@ -25,3 +25,12 @@ def test_issued_payloads_parse_back() -> None:
 ])
 def test_forged_or_malformed_payloads_are_refused(forged: str) -> None:
     assert payloads.parse(forged) is None
+
+
+def test_engine_knows_which_payloads_it_issued(engine) -> None:
+    assert engine.issued("topic:salary")
+    assert engine.issued("schools:associate")
+    assert engine.issued("vote:1:salary:education")
+    assert not engine.issued("topic:astrology")
+    assert not engine.issued("vote:1:script")
+    assert not engine.issued("school:hogwarts")
