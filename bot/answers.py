@@ -1,85 +1,99 @@
-"""Turn knowledge-base entries into reply sections: facts filled in, source lines added."""
+"""Turn knowledge-base answers into reply sections: facts filled in, one short source line."""
 
 from __future__ import annotations
 
-from bot.knowledge.models import PLACEHOLDER, Career, Detail, Fact, Level, School, Schools, Topic
-from bot.reply import Section
+import re
 
-_DATED_WORDS = ("data", "survey", "projection", "report", "edition", "page", "estimate")
+from bot.knowledge.models import PLACEHOLDER, Career, Fact, Level, School, Schools
+from bot.reply import Section
 
 
 def fill(text: str, career: Career) -> tuple[str, list[Fact]]:
-    """Replace ``{fact}`` placeholders with values; return the text and the facts used."""
+    """Replace ``{fact}`` and ``{fact.as_of}``; return the text and the facts used."""
     used: list[Fact] = []
 
-    def value(match: object) -> str:
-        fact = career.facts[match.group(1)]  # type: ignore[attr-defined]
+    def value(match: re.Match[str]) -> str:
+        fact = career.facts[match.group(1)]
         if fact not in used:
             used.append(fact)
-        return fact.value
+        return fact.as_of.text if match.group(2) else fact.value
 
     return PLACEHOLDER.sub(value, text), used
 
 
-def _dated(as_of: str) -> str:
-    lowered = as_of.lower()
-    return as_of if any(w in lowered for w in _DATED_WORDS) else f"{as_of} data"
-
-
 def source_line(facts: list[Fact]) -> str | None:
-    """"Source: U.S. Bureau of Labor Statistics, May 2024 data" for the facts shown."""
+    """"Source: BLS, May 2024" for the facts shown (each source once, with its dates)."""
     if not facts:
         return None
     by_source: dict[str, list[str]] = {}
     for fact in facts:
         dates = by_source.setdefault(fact.source.short, [])
-        dated = _dated(fact.as_of)
-        if dated not in dates:
-            dates.append(dated)
+        if fact.as_of.text not in dates:
+            dates.append(fact.as_of.text)
     parts = [f"{name}, {' and '.join(dates)}" for name, dates in by_source.items()]
     label = "Source" if len(parts) == 1 else "Sources"
     return f"{label}: {'; '.join(parts)}"
 
 
-def topic_section(career: Career, topic: Topic) -> Section:
-    body, facts = fill(topic.answer, career)
-    return Section(body=body, title=topic.title, source=source_line(facts))
-
-
-def detail_section(career: Career, detail: Detail) -> Section:
-    body, facts = fill(detail.answer, career)
-    return Section(body=body, title=detail.title, source=source_line(facts))
-
-
-def _school_line(school: School, levels: dict[str, Level]) -> str:
-    labels = ", ".join(levels[lv].label for lv in school.levels if lv in levels)
-    return f"• {school.name} ({labels}): {school.note}"
-
-
-def schools_section(career: Career, schools: Schools, level: str | None) -> Section:
-    """The school list, filtered by ``level`` when given, with the listing caveats."""
-    intro, facts = fill(career.topics["schools"].answer, career)
-    chosen = schools.at_level(level)
-    label = schools.levels[level].label if level in schools.levels else None
-    if level is not None and not chosen:
-        heading = f"None of the listed schools shows {label} programs. All listed schools:"
-        chosen = schools.schools
-    elif label is not None:
-        heading = f"Listed schools with {label} programs:"
-    else:
-        heading = "Listed schools:"
-    lines = "\n".join(_school_line(s, schools.levels) for s in chosen)
-    body = "\n\n".join(
-        part for part in (intro, heading + "\n" + lines, schools.listing_note,
-                          schools.accreditation_note) if part
-    )
-    title = f"Schools: {label}" if label else career.topics["schools"].title
+def answer_section(career: Career, title: str, answer: str) -> Section:
+    body, facts = fill(answer, career)
     return Section(body=body, title=title, source=source_line(facts))
 
 
+def more_section(career: Career, title: str, answer: str, more: str, intro: str) -> Section:
+    """The longer text behind an answer, then where each of its figures comes from."""
+    body, facts = fill(more, career)
+    _, shown = fill(answer, career)
+    facts = list(dict.fromkeys([*shown, *facts]))
+    lines: list[str] = []
+    for source in dict.fromkeys(f.source for f in facts):
+        dated = ", ".join(dict.fromkeys(
+            f.as_of_note or f.as_of.text for f in facts if f.source == source))
+        line = f"• {source.name} (data: {dated})"
+        if source.note:
+            line += f". {source.note}"
+        if source.url:
+            line += f" {source.url}"
+        if source.checked:
+            line += f" (checked {source.checked})"
+        lines.append(line)
+    parts = [p for p in (body, (intro + "\n" + "\n".join(lines)) if lines else "") if p]
+    return Section(body="\n\n".join(parts) or intro, title=f"More: {title}")
+
+
+def _school_line(school: School, levels: dict[str, Level]) -> str:
+    labels = [levels[lv].label for lv in school.levels if lv in levels]
+    labels += [f"{levels[lv].label} (found on its own site)" for lv in
+               school.levels_found_elsewhere if lv in levels]
+    online = ", online" if school.online else ""
+    return f"• {school.name} ({', '.join(labels)}{online}): {school.note}"
+
+
+def schools_section(career: Career, schools: Schools, level: str | None, intro: str, *,
+                    online: bool = False, title: str = "Schools") -> Section:
+    """How to choose, then the listed schools (at ``level`` / online when asked)."""
+    opening, facts = fill(intro, career)
+    chosen = schools.at_level(level)
+    if online:
+        chosen = tuple(s for s in chosen if s.online)
+    label = schools.levels[level].label if level in schools.levels else None
+    wanted = " ".join(w for w in (label, "online" if online else None) if w)
+    if (level is not None or online) and not chosen:
+        heading = f"None of the listed schools shows {wanted.lower()} programs. All of them:"
+        chosen = schools.schools
+    elif wanted:
+        heading = f"Listed schools with {wanted.lower()} programs:"
+    else:
+        heading = "Listed schools:"
+    lines = "\n".join(_school_line(s, schools.levels) for s in chosen)
+    body = "\n\n".join(part for part in (opening, heading + "\n" + lines,
+                                         schools.listing_note) if part)
+    return Section(body=body, title=f"{title}: {wanted}" if wanted else title,
+                   source=source_line(facts))
+
+
 def school_section(schools: Schools, school: School) -> Section:
-    body = "\n\n".join(
-        part for part in (_school_line(school, schools.levels), schools.listing_note,
-                          schools.accreditation_note) if part
-    )
+    body = "\n\n".join(part for part in (_school_line(school, schools.levels),
+                                         schools.accreditation_note, schools.listing_note)
+                       if part)
     return Section(body=body, title=school.name)

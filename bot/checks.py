@@ -1,69 +1,120 @@
-"""`career-bot check`: everything the loaders validate, plus intent collisions."""
+"""`career-bot check`: everything the loaders validate, plus collisions, sizes and staleness."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from bot import payloads
+from bot.catalogue import target_patterns
 from bot.engine import Engine
 from bot.errors import DataError, Problem
-from bot.intents import IntentSet
+from bot.knowledge import KnowledgeBase
+from bot.limits import TELEGRAM_MESSAGE_CHARS, TYPICAL_ANSWER_CHARS
 from bot.matching import normalise
 from bot.render import render_plain
 from bot.state import ConversationState
 
-# Patterns of two intents this similar (token_sort_ratio, 0..100) confuse the matcher.
+# Patterns of two targets this similar (token_sort_ratio, 0..100) confuse the matcher.
 COLLISION_SCORE = 90.0
-TELEGRAM_LIMIT = 4096
+STALE_AFTER_YEARS = 3
 
 
-def collisions(intents: IntentSet, min_score: float = COLLISION_SCORE) -> list[Problem]:
-    """Pairs of patterns from different intents that are nearly the same sentence."""
-    flat = [(intent, p) for intent, pats in intents.patterns.items() for p in pats]
+def collisions(engine: Engine, min_score: float = COLLISION_SCORE) -> list[Problem]:
+    """Pairs of patterns of different topics, entries or groups that are nearly the same
+    sentence (an entry and its own topic may share wording: they add up)."""
+    _, patterns, _ = target_patterns(engine.knowledge, engine.intents)
+    targets = engine.catalogue.targets
+    flat = [(key, p) for key, pats in patterns.items() for p in pats]
     texts = [normalise(p.text) for _, p in flat]
-    if not texts:
-        return []
     problems: list[Problem] = []
-    for i, (intent_a, pat_a) in enumerate(flat):
+    for i, (key_a, pat_a) in enumerate(flat):
         later = texts[i + 1:]
         for _, score, offset in process.extract(texts[i], later, scorer=fuzz.token_sort_ratio,
                                                 processor=None, score_cutoff=min_score,
                                                 limit=None):
-            intent_b, pat_b = flat[i + 1 + offset]
-            if intent_a != intent_b:
-                problems.append(Problem(
-                    pat_b.path, pat_b.line,
-                    f"pattern {pat_b.text!r} ({intent_b}) collides with {pat_a.text!r} "
-                    f"({intent_a}, {pat_a.path.name}:{pat_a.line}), similarity {score:.0f}: "
-                    "reword one or move it to the right intent"))
+            key_b, pat_b = flat[i + 1 + offset]
+            if key_a == key_b or targets[key_a].group == targets[key_b].group:
+                continue
+            problems.append(Problem(
+                pat_b.path, pat_b.line,
+                f"pattern {pat_b.text!r} ({key_b}) collides with {pat_a.text!r} "
+                f"({key_a}, {pat_a.path.name}:{pat_a.line}), similarity {score:.0f}: "
+                "reword one or move it to the right place"))
     return problems
 
 
-def oversized_answers(engine: Engine, knowledge_dir: Path) -> list[Problem]:
-    """Rendered topic and detail answers that would not fit one Telegram message."""
-    problems: list[Problem] = []
-    state = ConversationState()
+def _pressable(engine: Engine) -> list[str]:
+    """Every payload a user can reach by button, for the size checks."""
     career = engine.knowledge.default_career
     pressed = [payloads.topic(t) for t in career.topics]
-    pressed += [payloads.entry(d) for t in career.topics.values() for d in t.details]
+    pressed += [payloads.entry(e.id) for e in career.entries()]
+    pressed += [payloads.more(t) for t in career.topics]
+    pressed += [payloads.more(e.id) for e in career.entries()]
     pressed += [payloads.schools(lv) for lv in engine.knowledge.schools.levels]
-    for payload in pressed:
+    return pressed
+
+
+def oversized_answers(engine: Engine, knowledge_dir: Path) -> tuple[list[Problem],
+                                                                   list[Problem]]:
+    """Answers that would not fit one Telegram message (problems), and answers longer than
+    a typical answer should be (warnings)."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    state = ConversationState()
+    career = engine.knowledge.default_career
+    for payload in _pressable(engine):
         reply, _ = engine.select(payload, state)
         size = len(render_plain(reply))
-        if size > TELEGRAM_LIMIT:
-            problems.append(Problem(knowledge_dir / "careers", 0,
-                                    f"the answer for {payload} renders to {size} characters, "
-                                    f"over Telegram's {TELEGRAM_LIMIT}: shorten it"))
-    return problems
+        parsed = payloads.parse(payload)
+        key = parsed.id if parsed is not None else ""
+        holder = career.entry(key) or career.topics.get(key)
+        where, line = (career.path, holder.line) if holder is not None else (
+            knowledge_dir / "schools.yaml", 1)
+        if size > TELEGRAM_MESSAGE_CHARS:
+            problems.append(Problem(where, line, f"the answer for {payload} renders to {size} "
+                                    f"characters, over Telegram's {TELEGRAM_MESSAGE_CHARS}: "
+                                    "shorten it"))
+        elif size > TYPICAL_ANSWER_CHARS and not payload.startswith(
+                (payloads.MORE, payloads.SCHOOLS)):
+            warnings.append(Problem(where, line, f"warning: the answer for {payload} is {size} "
+                                    f"characters; a typical answer stays under "
+                                    f"{TYPICAL_ANSWER_CHARS} (move detail to 'more:')"))
+    return problems, warnings
 
 
-def run_checks(knowledge_dir: Path, intents_dir: Path) -> tuple[list[Problem], Engine | None]:
-    """All problems in the data, and the engine when the data loads."""
+def stale_facts(knowledge: KnowledgeBase, years: int,
+                today: date | None = None) -> list[Problem]:
+    """Facts whose data is older than ``years`` and that say nothing about why."""
+    today = today or date.today()
+    found: list[Problem] = []
+    for career in knowledge.careers.values():
+        for fact in career.facts.values():
+            age = fact.as_of.age(today)
+            if age > years and not fact.stale_reason:
+                found.append(Problem(career.path, fact.line,
+                                     f"fact '{fact.id}' ({career.id}) is from "
+                                     f"{fact.as_of.text}, {age} years old: find newer data, "
+                                     "or say in 'stale_reason' why it is still shown"))
+    return found
+
+
+def run_checks(knowledge_dir: Path, intents_dir: Path, *, stale_after: int = STALE_AFTER_YEARS,
+               strict: bool = False, today: date | None = None,
+               ) -> tuple[list[Problem], list[Problem], Engine | None]:
+    """All problems in the data, the warnings, and the engine when the data loads.
+
+    With ``strict``, stale facts are problems instead of warnings.
+    """
     try:
         engine = Engine.load(knowledge_dir, intents_dir)
     except DataError as exc:
-        return exc.problems, None
-    problems = collisions(engine.intents) + oversized_answers(engine, knowledge_dir)
-    return problems, engine
+        return exc.problems, [], None
+    sizes, long_answers = oversized_answers(engine, knowledge_dir)
+    stale = stale_facts(engine.knowledge, stale_after, today)
+    problems = collisions(engine) + sizes + (stale if strict else [])
+    warnings = long_answers + ([] if strict else
+                               [Problem(p.path, p.line, "warning: " + p.message) for p in stale])
+    return problems, warnings, engine

@@ -24,7 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer one question, or JSON Lines on stdin")
     ask.add_argument("question", nargs="?", help="the question (omit with --json to read stdin)")
     ask.add_argument("--json", action="store_true", help="speak the JSON Lines protocol")
-    commands.add_parser("check", help="validate knowledge/ and intents/")
+    check = commands.add_parser("check", help="validate knowledge/ and intents/")
+    check.add_argument("--stale-after", type=int, default=None, metavar="YEARS",
+                       help="warn about facts whose data is older than this (default 3)")
+    check.add_argument("--strict", action="store_true",
+                       help="treat stale facts as problems (exit 1)")
     evaluate = commands.add_parser("eval", help="score the bot on a labelled question set")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--min-accuracy", type=float, default=None,
@@ -49,20 +53,26 @@ def _load_engine(settings: Settings) -> Engine | None:
         return None
 
 
-def _check(settings: Settings) -> int:
-    from bot.checks import run_checks
+def _check(settings: Settings, stale_after: int | None, strict: bool) -> int:
+    from bot.checks import STALE_AFTER_YEARS, run_checks
 
-    problems, engine = run_checks(settings.knowledge_dir, settings.intents_dir)
+    problems, warnings, engine = run_checks(
+        settings.knowledge_dir, settings.intents_dir,
+        stale_after=STALE_AFTER_YEARS if stale_after is None else stale_after, strict=strict)
     for problem in problems:
         print(problem)
+    for warning in warnings:
+        print(warning)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
     assert engine is not None
-    patterns = sum(len(p) for p in engine.intents.patterns.values())
+    patterns = sum(len(p) for p in engine.catalogue.patterns.values())
+    entries = sum(len(c.entries()) for c in engine.knowledge.careers.values())
     print(f"ok: {len(engine.knowledge.careers)} career(s), "
           f"{len(engine.knowledge.schools.schools)} schools, "
-          f"{len(engine.intents.patterns)} intents, {patterns} patterns")
+          f"{len(engine.intents.patterns)} intents, {entries} entries, {patterns} patterns"
+          + (f", {len(warnings)} warning(s)" if warnings else ""))
     return 0
 
 
@@ -106,7 +116,7 @@ def _main(argv: list[str] | None) -> int:
         print(f"career-bot: {exc}", file=sys.stderr)
         return 2
     if args.command == "check":
-        return _check(settings)
+        return _check(settings, args.stale_after, args.strict)
     if args.command == "unanswered":
         from bot.storage.report import print_unanswered
 

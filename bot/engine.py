@@ -1,85 +1,42 @@
 """The answer engine: a message and the chat's state in, a reply and the new state out.
 
-Pure and synchronous: no I/O after loading, no Telegram. Channels (terminal, Telegram, the
-JSON Lines protocol) render the returned Reply and store the returned state.
+Pure and synchronous: no I/O after loading, no Telegram. Understanding (``bot.understanding``)
+turns text and state into an ``Understanding``; this module turns that into a ``Reply``.
+Channels (terminal, Telegram, the JSON Lines protocol) render the Reply and store the state.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from bot import payloads
-from bot.answers import detail_section, school_section, schools_section, topic_section
+from bot.answers import answer_section, more_section, school_section, schools_section
+from bot.catalogue import Catalogue, build_catalogue
 from bot.errors import DataError
-from bot.intents import CONVERSATION_INTENTS, FALLBACK, IntentSet, load_intents
-from bot.knowledge import TOPIC_IDS, Career, KnowledgeBase, load_knowledge
-from bot.matching import IntentIndex, Match, normalise
-from bot.phrases import PhraseSpotter, Spot
+from bot.intents import FALLBACK, IntentSet, load_intents
+from bot.knowledge import Career, KnowledgeBase, load_knowledge
+from bot.knowledge.models import Entry, Topic
 from bot.reply import Reply, Section, Suggestion
 from bot.state import ConversationState
+from bot.understanding import Question, Reader, Understanding
 
-# Below THRESHOLD the matcher's best guess is not trusted and the reply is `fallback`.
-# Chosen on the project's question sets (tests/data, the shared dev set and held-out probes):
-# at 0.45 no out-of-scope question in them is answered, while correct answers scoring
-# 0.45-0.5 ("do coders sit at a desk all day") are kept.
-THRESHOLD = 0.45
-# When the runner-up is within DID_YOU_MEAN_MARGIN of a top score under SURE, ask instead.
-SURE = 0.75
-DID_YOU_MEAN_MARGIN = 0.03
-MAX_ANSWERS = 3  # questions answered from one message
-MAX_CHARS = 500  # longer messages are read up to here (three questions fit easily)
-# Words before an occupation that show it is not the subject ("work with doctors").
-_CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
-_SENTENCES = re.compile(r"[?!.;\n]+")
-# Openings of an elliptical follow-up ("and at insurance companies?", "what about hourly?"):
-# such a message refines the last answer even when its words also fit another topic.
-_FOLLOW_UP_OPENING = re.compile(r"^(?:and|but|so|also|then|what about|how about|for|at|in|"
-                                r"with|only|just)\b")
-_CLAUSES = re.compile(r",|&|\b(?:and|or|also|plus|then)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Understood:
-    intent: str
-    score: float
-    detail: str | None = None
-
-
-def clean_text(text: str) -> str:
-    """Drop control and format characters, collapse whitespace, cap the length."""
-    text = text[: MAX_CHARS * 2]
-    if not text.isprintable():  # rare: only then pay for a per-character scan
-        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    return " ".join(text.split())[:MAX_CHARS]
+MAX_BUTTONS = 5
+ENTRY_BUTTONS = 2  # question-level entries offered under an answer
 
 
 class Engine:
-    """Answers questions from a knowledge base, matching intents with an IntentIndex."""
+    """Answers questions from a knowledge base, reading them with an intent index."""
 
     def __init__(self, knowledge: KnowledgeBase, intents: IntentSet) -> None:
         self.knowledge = knowledge
         self.intents = intents
-        pattern_words = {w for texts in intents.examples().values() for text in texts
-                         for w in normalise(text).split()}
-        self.index = IntentIndex.build(
-            intents.examples(), synonyms=_with_career_aliases(knowledge, intents, pattern_words))
-        self.topic_ids: tuple[str, ...] = TOPIC_IDS
-        phrases: list[tuple[str, str, str]] = []
-        for career in knowledge.careers.values():
-            phrases += [("career", career.id, a) for a in (career.name, *career.aliases)]
-            for topic in career.topics.values():
-                for detail in topic.details.values():
-                    phrases += [("detail", f"{topic.id}:{detail.id}", k) for k in detail.keywords]
-        for level in knowledge.schools.levels.values():
-            phrases += [("level", level.id, a) for a in (level.label, *level.aliases)]
-        for school in knowledge.schools.schools:
-            phrases += [("school", school.id, a) for a in (school.name, *school.aliases)]
-        phrases += [("occupation", o, o) for o in knowledge.other_careers]
-        phrases += [("subject", s, s) for s in knowledge.other_subjects]
-        self.spotter = PhraseSpotter(phrases, known_words=pattern_words)
+        self.catalogue: Catalogue = build_catalogue(knowledge, intents)
+        self.reader = Reader(self.catalogue.index, self.catalogue.targets,
+                             self.catalogue.spotter, knowledge.default_career.id,
+                             intents.career_word)
+        self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
+        self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
 
     @classmethod
     def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
@@ -100,44 +57,31 @@ class Engine:
 
     # ----------------------------------------------------------------- public API
 
+    def understand(self, text: str, state: ConversationState) -> Understanding:
+        """What ``text`` asks, read in the context of ``state``."""
+        return self.reader.read(text, state)
+
     def respond(self, text: str, state: ConversationState) -> tuple[Reply, ConversationState]:
         """Answer one free-text message in the context of ``state``."""
         state = state.evolve(turns=state.turns + 1)
-        cleaned = clean_text(text)
-        words = normalise(cleaned).split()
-        if not words:
-            return self._text_reply("bad_input", menu=True), state
-        spots = self.spotter.find(words)
-        career = self._career(spots, state)
+        understanding = self.understand(text, state)
+        reply, state = self.answer(understanding, state)
+        return replace(reply, alternatives=understanding.alternatives,
+                       reasons=understanding.reasons), state
+
+    def answer(self, understanding: Understanding,
+               state: ConversationState) -> tuple[Reply, ConversationState]:
+        """The reply to an Understanding, and the state after it."""
+        career = self.knowledge.careers.get(understanding.career, self.knowledge.default_career)
         state = state.evolve(career=career.id)
-        if self._asks_about_other_career(spots, words):
-            return self._text_reply("other_career", menu=True, unanswered=True), state
-
-        several = self._several_questions(cleaned)
-        if len(several) > 1:
-            return self._answer_many(several, career, state, spots)
-
-        ranked = self.index.rank(cleaned, limit=4)
-        top = ranked[0] if ranked else Match(FALLBACK, 0.0)
-        alternatives = tuple((m.intent, round(m.score, 4)) for m in ranked[1:4])
-
-        follow_up = self._follow_up(spots, top, state,
-                                    bool(_FOLLOW_UP_OPENING.match(" ".join(words))))
-        if follow_up is not None:
-            reply, state = self._answer_one(follow_up, career, state, spots)
-            return _with(reply, alternatives), state
-
-        if top.score < THRESHOLD:
-            return _with(self._text_reply("fallback", menu=True, unanswered=True,
-                                          confidence=top.score), alternatives), state
-        close = [m for m in ranked[1:3]
-                 if m.score >= top.score - DID_YOU_MEAN_MARGIN and m.intent in TOPIC_IDS]
-        if close and top.score < SURE and top.intent in TOPIC_IDS:
-            return _with(self._did_you_mean([top, *close]), alternatives), state
-        detail = self._detail_for(top.intent, spots)
-        reply, state = self._answer_one(_Understood(top.intent, top.score, detail), career,
-                                        state, spots)
-        return _with(reply, alternatives), state
+        kind = understanding.kind
+        if kind == "answer":
+            return self._answer_questions(understanding, career, state)
+        if kind == "did_you_mean":
+            return self._did_you_mean(career, understanding), state
+        unanswered = kind in ("fallback", "declined")
+        return self._fixed(understanding.reply or FALLBACK, unanswered=unanswered,
+                           confidence=understanding.confidence, force_menu=True), state
 
     def select(self, payload: str, state: ConversationState) -> tuple[Reply, ConversationState]:
         """Answer a button press (a Suggestion payload) or a deep link."""
@@ -146,38 +90,40 @@ class Engine:
         parsed = payloads.parse(payload)
         kind, key = (parsed.kind, parsed.id) if parsed is not None else ("", "")
         if kind == payloads.TOPIC and key in career.topics:
-            return self._answer_one(_Understood(key, 1.0), career, state, [])
-        if kind == payloads.ENTRY:
-            topic = next((t for t in career.topics.values() if key in t.details), None)
-            if topic is not None:
-                return self._answer_one(_Understood(topic.id, 1.0, key), career, state, [])
+            return self._answer_one(Question("", key, None, 1.0), career, state,
+                                    Understanding("answer", career.id))
+        if kind == payloads.ENTRY and (entry := career.entry(key)) is not None:
+            return self._answer_one(Question("", entry.topic, entry.id, 1.0), career, state,
+                                    Understanding("answer", career.id))
+        if kind == payloads.MORE:
+            reply = self._more(career, key)
+            if reply is not None:
+                return reply, state
         if kind == payloads.SCHOOLS:
             level = key if key in self.knowledge.schools.levels else None
             return self.schools(level, state)
-        if kind == payloads.SCHOOL:
-            school = next((s for s in self.knowledge.schools.schools if s.id == key), None)
-            if school is not None:
-                return self._school_reply(school.id, career, state, 1.0), state.evolve(
-                    topic="schools", detail=None)
-        if kind == payloads.INTENT and key in CONVERSATION_INTENTS:
-            return self._conversation(key, 1.0), state
-        return self._text_reply("fallback", menu=True), state
+        if kind == payloads.SCHOOL and any(s.id == key for s in self.knowledge.schools.schools):
+            return self._answer_one(Question("", self._schools_topic(career), None, 1.0),
+                                    career, state, Understanding("answer", career.id,
+                                                                 school=key))
+        if kind == payloads.INTENT and key in self.conversation_ids:
+            return self._fixed(key, intent=key, confidence=1.0), state
+        return self._fixed(FALLBACK, force_menu=True), state
 
     def issued(self, payload: str) -> bool:
         """Whether ``payload`` is one this engine could have issued (kind and ids exist)."""
         parsed = payloads.parse(payload)
         if parsed is None:
             return False
-        topics = {t for c in self.knowledge.careers.values() for t in c.topics}
-        entries = {d for c in self.knowledge.careers.values() for t in c.topics.values()
-                   for d in t.details}
+        topics = set(self.topic_ids)
+        entries = {e.id for c in self.knowledge.careers.values() for e in c.entries()}
         known = {
             payloads.TOPIC: topics,
             payloads.ENTRY: entries,
             payloads.MORE: topics | entries,
             payloads.SCHOOLS: {*self.knowledge.schools.levels, payloads.ALL_LEVELS},
             payloads.SCHOOL: {s.id for s in self.knowledge.schools.schools},
-            payloads.INTENT: set(CONVERSATION_INTENTS),
+            payloads.INTENT: set(self.conversation_ids),
         }
         if parsed.kind == payloads.VOTE:
             return all(i in topics or i in entries for i in payloads.voted(parsed))
@@ -185,10 +131,10 @@ class Engine:
 
     def welcome(self, state: ConversationState) -> tuple[Reply, ConversationState]:
         """The /start greeting with the topic menu."""
-        return self._conversation("greeting", 1.0), state
+        return self._fixed("greeting", intent="greeting", confidence=1.0), state
 
     def help(self) -> Reply:
-        return self._conversation("help", 1.0)
+        return self._fixed("help", intent="help", confidence=1.0)
 
     def topics_menu(self) -> Reply:
         return Reply(intent="help", intents=("help",), confidence=1.0,
@@ -199,18 +145,22 @@ class Engine:
                 state: ConversationState) -> tuple[Reply, ConversationState]:
         """The school list, optionally filtered by a level id."""
         career = self.knowledge.careers.get(state.career or "", self.knowledge.default_career)
-        return self._answer_one(_Understood("schools", 1.0), career, state, [],
-                                level=level, explicit_level=True)
+        return self._answer_one(Question("", self._schools_topic(career), None, 1.0), career,
+                                state, Understanding("answer", career.id, level=level),
+                                explicit_level=True)
 
     def sources(self) -> Reply:
-        """Where the facts come from and how current they are."""
+        """Where the facts come from, how current they are and when each was checked."""
         lines: list[str] = []
         for career in self.knowledge.careers.values():
             for source in career.sources.values():
-                dates = sorted({f.as_of for f in career.facts.values() if f.source == source})
-                line = f"• {source.name}"
-                if dates:
-                    line += f" (data: {', '.join(dates)})"
+                facts = [f for f in career.facts.values() if f.source == source]
+                if not facts:
+                    continue
+                dates = ", ".join(dict.fromkeys(f.as_of.text for f in sorted(
+                    facts, key=lambda f: (f.as_of.year, f.as_of.month or 0), reverse=True)))
+                line = f"• {source.name} (data: {dates}"
+                line += f"; checked {source.checked})" if source.checked else ")"
                 if source.note:
                     line += f". {source.note}"
                 if source.url:
@@ -221,218 +171,142 @@ class Engine:
                      sections=(Section(body=intro + "\n\n" + "\n".join(lines)),))
 
     def not_text(self) -> Reply:
-        return self._text_reply("not_text", menu=True)
+        return self._fixed("not_text", force_menu=True)
 
     def topic_payload(self, topic_id: str) -> str:
         return payloads.topic(topic_id)
 
-    # ----------------------------------------------------------------- understanding
-
-    def _career(self, spots: list[Spot], state: ConversationState) -> Career:
-        for spot in spots:
-            if spot.kind == "career":
-                return self.knowledge.careers[spot.value]
-        return self.knowledge.careers.get(state.career or "", self.knowledge.default_career)
-
-    @staticmethod
-    def _asks_about_other_career(spots: list[Spot], words: list[str]) -> bool:
-        """True when the message is about an occupation or subject the bot does not cover."""
-        if any(s.kind == "career" for s in spots):
-            return False
-        for spot in spots:
-            if spot.kind == "subject":
-                return True
-            # "work with doctors" mentions doctors without asking about becoming one.
-            if spot.kind == "occupation" and (spot.start == 0
-                                              or words[spot.start - 1] not in _CONTEXT_WORDS):
-                return True
-        return False
-
-    def _several_questions(self, text: str) -> list[_Understood]:
-        """Split a message into questions; return one entry per distinct confident intent."""
-        sentences = [s for s in _SENTENCES.split(text) if normalise(s)]
-        if len(sentences) < 2 and not _CLAUSES.search(text):
-            return []  # one plain question: the caller ranks it once
-        found: list[_Understood] = []
-        for sentence in sentences:
-            for understood in self._clauses(sentence):
-                if understood.intent not in (u.intent for u in found):
-                    found.append(understood)
-        topics = [u for u in found if u.intent in TOPIC_IDS]
-        if topics:
-            found = topics  # "hi, what do coders earn?" answers the question only
-        return found[:MAX_ANSWERS]
-
-    def _clauses(self, sentence: str) -> list[_Understood]:
-        """Split at "and"/commas only when every part is a confident question of its own."""
-        parts = [p for p in _CLAUSES.split(sentence) if normalise(p)]
-        if len(parts) > 1:
-            ranked = [self.index.rank(p, limit=1) for p in parts]
-            if all(r and r[0].score >= THRESHOLD for r in ranked):
-                return [_Understood(r[0].intent, r[0].score) for r in ranked]
-        ranked_whole = self.index.rank(sentence, limit=1)
-        if ranked_whole and ranked_whole[0].score >= THRESHOLD:
-            return [_Understood(ranked_whole[0].intent, ranked_whole[0].score)]
-        return []
-
-    def _follow_up(self, spots: list[Spot], top: Match, state: ConversationState,
-                   elliptical: bool) -> _Understood | None:
-        """Read a message in the light of the last answer ("and at insurance companies?")."""
-        confident = top.score >= SURE and not elliptical
-        if (state.topic == "schools" and not (confident and top.intent != "schools")
-                and any(s.kind in ("level", "school") for s in spots)):
-            return _Understood("schools", max(top.score, THRESHOLD))
-        if state.topic and not (confident and top.intent != state.topic):
-            detail = self._detail_for(state.topic, spots)
-            if detail is not None:
-                return _Understood(state.topic, max(top.score, THRESHOLD), detail)
-        if top.score < THRESHOLD:
-            # An unsure match still counts when a follow-up keyword of the same topic backs it.
-            detail = self._detail_for(top.intent, spots)
-            if detail is not None:
-                return _Understood(top.intent, THRESHOLD, detail)
-            if any(s.kind == "school" for s in spots):
-                return _Understood("schools", THRESHOLD)
-        return None
-
-    @staticmethod
-    def _detail_for(topic_id: str, spots: list[Spot]) -> str | None:
-        for spot in spots:
-            if spot.kind == "detail":
-                spot_topic, _, detail_id = spot.value.partition(":")
-                if spot_topic == topic_id:
-                    return detail_id
-        return None
-
     # ----------------------------------------------------------------- answering
 
-    def _answer_one(self, understood: _Understood, career: Career, state: ConversationState,
-                    spots: list[Spot], *, level: str | None = None,
-                    explicit_level: bool = False) -> tuple[Reply, ConversationState]:
-        intent = understood.intent
-        if intent in CONVERSATION_INTENTS:
-            return self._conversation(intent, understood.score), state
-        if intent == "schools":
-            school_id = next((s.value for s in spots if s.kind == "school"), None)
-            if school_id is not None:
-                reply = self._school_reply(school_id, career, state, understood.score)
-                return reply, state.evolve(topic="schools", detail=None)
-            if not explicit_level:
-                level = next((s.value for s in spots if s.kind == "level"), None)
-            section = schools_section(career, self.knowledge.schools, level)
-            reply = Reply(intent="schools", intents=("schools",), confidence=understood.score,
-                          sections=(section,), suggestions=self._level_buttons(level),
-                          is_topic_answer=True)
-            return reply, state.evolve(topic="schools", detail=None, school_level=level)
-        topic = career.topics[intent]
-        if understood.detail is not None and understood.detail in topic.details:
-            section = detail_section(career, topic.details[understood.detail])
-        else:
-            section = topic_section(career, topic)
-        reply = Reply(intent=intent, intents=(intent,), confidence=understood.score,
-                      sections=(section,), suggestions=self._related(career, intent,
-                                                                     understood.detail),
-                      is_topic_answer=True)
-        return reply, state.evolve(topic=intent, detail=understood.detail)
-
-    def _answer_many(self, many: list[_Understood], career: Career, state: ConversationState,
-                     spots: list[Spot]) -> tuple[Reply, ConversationState]:
+    def _answer_questions(self, understanding: Understanding, career: Career,
+                          state: ConversationState) -> tuple[Reply, ConversationState]:
+        questions = understanding.questions
+        if len(questions) == 1:
+            return self._answer_one(questions[0], career, state, understanding)
         sections: list[Section] = []
-        for understood in many:
-            detail = self._detail_for(understood.intent, spots)
-            reply, state = self._answer_one(
-                _Understood(understood.intent, understood.score, detail), career, state, spots)
+        answered: list[str] = []
+        reply: Reply | None = None
+        for question in questions:
+            reply, state = self._answer_one(question, career, state, understanding)
             sections.extend(reply.sections)
-        first = many[0]
-        suggestions = self._related(career, many[-1].intent, None) \
-            if many[-1].intent in TOPIC_IDS else self._topic_menu()
-        return Reply(intent=first.intent, intents=tuple(u.intent for u in many),
-                     confidence=min(u.score for u in many), sections=tuple(sections),
-                     suggestions=suggestions,
-                     is_topic_answer=any(u.intent in TOPIC_IDS for u in many)), state
+            answered.extend(reply.answered)
+        assert reply is not None
+        first = questions[0]
+        return Reply(intent=first.intent, intents=tuple(q.intent for q in questions),
+                     confidence=min(q.score for q in questions), sections=tuple(sections),
+                     suggestions=reply.suggestions, entry=first.entry,
+                     answered=tuple(answered),
+                     is_topic_answer=any(q.intent in career.topics for q in questions)), state
 
-    def _school_reply(self, school_id: str, career: Career, state: ConversationState,
-                      score: float) -> Reply:
-        school = next(s for s in self.knowledge.schools.schools if s.id == school_id)
-        return Reply(intent="schools", intents=("schools",), confidence=score,
-                     sections=(school_section(self.knowledge.schools, school),),
-                     suggestions=self._level_buttons(None), is_topic_answer=True)
+    def _answer_one(self, question: Question, career: Career, state: ConversationState,
+                    understanding: Understanding, *,
+                    explicit_level: bool = False) -> tuple[Reply, ConversationState]:
+        intent = question.intent
+        if intent not in career.topics:
+            return self._fixed(intent, intent=intent, confidence=question.score), state
+        topic = career.topics[intent]
+        entry = topic.entries.get(question.entry or "")
+        if topic.lists_schools and entry is None:
+            return self._schools_reply(topic, career, state, understanding, question.score,
+                                       explicit_level)
+        if entry is not None:
+            section = answer_section(career, entry.title, entry.answer)
+        else:
+            section = answer_section(career, topic.title, topic.answer)
+        reply = Reply(intent=intent, intents=(intent,), confidence=question.score,
+                      sections=(section,), entry=entry.id if entry else None,
+                      answered=(entry.id if entry else intent,),
+                      suggestions=self._related(career, topic, entry), is_topic_answer=True)
+        return reply, state.evolve(topic=intent, entry=entry.id if entry else None)
 
-    def _conversation(self, intent: str, score: float) -> Reply:
-        menu = intent in ("greeting", "help")
-        reply = self._text_reply(intent, menu=menu)
-        return Reply(intent=intent, intents=(intent,), confidence=score,
-                     sections=reply.sections, suggestions=reply.suggestions)
+    def _schools_reply(self, topic: Topic, career: Career, state: ConversationState,
+                       understanding: Understanding, score: float,
+                       explicit_level: bool) -> tuple[Reply, ConversationState]:
+        schools = self.knowledge.schools
+        if understanding.school is not None:
+            school = next(s for s in schools.schools if s.id == understanding.school)
+            section = school_section(schools, school)
+            level = state.school_level
+        else:
+            level = understanding.level
+            if level is None and not explicit_level:
+                level = state.school_level if understanding.online else None
+            section = schools_section(career, schools, level, topic.answer,
+                                      online=understanding.online, title=topic.title)
+        reply = Reply(intent=topic.id, intents=(topic.id,), confidence=score,
+                      sections=(section,), answered=(topic.id,),
+                      suggestions=self._level_buttons(level, topic), is_topic_answer=True)
+        return reply, state.evolve(topic=topic.id, entry=None, school_level=level)
 
-    def _did_you_mean(self, options: list[Match]) -> Reply:
-        career = self.knowledge.default_career
+    def _more(self, career: Career, key: str) -> Reply | None:
+        entry = career.entry(key)
+        topic = career.topics.get(entry.topic if entry else key)
+        if topic is None:
+            return None
+        holder: Entry | Topic = entry if entry is not None else topic
+        section = more_section(career, holder.title, holder.answer, holder.more,
+                               self._text("more_intro"))
+        return Reply(intent=topic.id, intents=(topic.id,), confidence=1.0,
+                     sections=(section,), entry=entry.id if entry else None,
+                     answered=(key,), suggestions=self._related(career, topic, entry))
+
+    def _did_you_mean(self, career: Career, understanding: Understanding) -> Reply:
         return Reply(
-            intent=FALLBACK, intents=(), confidence=options[0].score,
+            intent=FALLBACK, intents=(), confidence=understanding.confidence,
             sections=(Section(body=self._text("did_you_mean")),),
-            suggestions=tuple(Suggestion(career.topics[m.intent].title, payloads.topic(m.intent))
-                              for m in options),
+            suggestions=tuple(Suggestion(career.topics[t].title, payloads.topic(t))
+                              for t in understanding.options if t in career.topics),
         )
 
     def _text(self, key: str) -> str:
-        return self.knowledge.texts.get(key, "").replace("{careers}",
-                                                         self.knowledge.career_names())
+        fixed = self.knowledge.replies.get(key)
+        text = fixed.text if fixed is not None else ""
+        return text.replace("{careers}", self.knowledge.career_names())
 
-    def _text_reply(self, key: str, *, menu: bool, unanswered: bool = False,
-                    confidence: float = 0.0) -> Reply:
-        return Reply(intent=FALLBACK, intents=(), confidence=confidence,
-                     sections=(Section(body=self._text(key)),),
+    def _fixed(self, key: str, *, intent: str = FALLBACK, unanswered: bool = False,
+               confidence: float = 0.0, force_menu: bool = False) -> Reply:
+        """A fixed reply (greeting, fallback, ...), with the topic menu where it asks for it."""
+        fixed = self.knowledge.replies.get(key)
+        menu = force_menu or (fixed is not None and fixed.menu)
+        return Reply(intent=intent, intents=(intent,) if intent != FALLBACK else (),
+                     confidence=confidence, sections=(Section(body=self._text(key)),),
                      suggestions=self._topic_menu() if menu else (), unanswered=unanswered)
 
     def _topic_menu(self) -> tuple[Suggestion, ...]:
         career = self.knowledge.default_career
-        return tuple(Suggestion(career.topics[t].title, payloads.topic(t)) for t in TOPIC_IDS
-                     if t in career.topics)
+        return tuple(Suggestion(t.title, payloads.topic(t.id)) for t in career.topics.values())
 
-    def _related(self, career: Career, topic_id: str,
-                 detail: str | None) -> tuple[Suggestion, ...]:
-        topic = career.topics[topic_id]
-        buttons = [Suggestion(d.title, payloads.entry(d.id))
-                   for d in topic.details.values() if d.id != detail][:2]
-        if detail is not None:
-            buttons.insert(0, Suggestion(topic.title, payloads.topic(topic_id)))
+    def _related(self, career: Career, topic: Topic,
+                 entry: Entry | None) -> tuple[Suggestion, ...]:
+        buttons: list[Suggestion] = []
+        if entry is not None:
+            buttons.append(Suggestion(topic.title, payloads.topic(topic.id)))
+        holder: Entry | Topic = entry if entry is not None else topic
+        if self._has_more(career, holder):
+            buttons.append(Suggestion("More on this", payloads.more(holder.id)))
+        buttons += [Suggestion(e.title, payloads.entry(e.id)) for e in topic.entries.values()
+                    if entry is None or e.id != entry.id][:ENTRY_BUTTONS]
         buttons += [Suggestion(career.topics[r].title, payloads.topic(r)) for r in topic.related
                     if r in career.topics]
-        return tuple(buttons[:5])
+        return tuple(buttons[:MAX_BUTTONS])
 
-    def _level_buttons(self, current: str | None) -> tuple[Suggestion, ...]:
+    @staticmethod
+    def _has_more(career: Career, holder: Entry | Topic) -> bool:
+        from bot.answers import fill
+
+        _, facts = fill(holder.answer, career)
+        return bool(holder.more) or any(f.source.note for f in facts)
+
+    def _level_buttons(self, current: str | None, topic: Topic) -> tuple[Suggestion, ...]:
         levels = self.knowledge.schools.levels
-        buttons = [Suggestion(level.label, payloads.schools(level.id)) for level in levels.values()
-                   if level.id != current]
+        buttons = [Suggestion(level.label, payloads.schools(level.id))
+                   for level in levels.values() if level.id != current]
         if current is not None:
             buttons.insert(0, Suggestion("All schools", payloads.schools(None)))
+        buttons += [Suggestion(e.title, payloads.entry(e.id)) for e in topic.entries.values()]
         return tuple(buttons)
 
-
-def _with_career_aliases(knowledge: KnowledgeBase, intents: IntentSet,
-                         pattern_words: set[str]) -> dict[str, tuple[str, ...]]:
-    """The vocabulary plus every career alias the patterns do not know, as the career word.
-
-    Patterns are written for "the career" (``coder``); this lets a career added in YAML match
-    them without new patterns, and keeps its name from counting as an unknown word.
-    """
-    synonyms = dict(intents.synonyms)
-    if intents.career_word is None:
-        return synonyms
-    listed = {normalise(v) for variants in synonyms.values() for v in variants}
-    # A multi-word alias always names the career ("medical records specialist", even though
-    # "medical records" also appears in duties patterns); a one-word alias only when the
-    # patterns do not use it already ("coding" keeps its own meaning there).
-    new_aliases = [
-        alias for career in knowledge.careers.values() for alias in (career.name, *career.aliases)
-        if normalise(alias) not in listed
-        and (len(normalise(alias).split()) > 1 or normalise(alias) not in pattern_words)
-    ]
-    if new_aliases:
-        group = synonyms.get(intents.career_word, ())
-        synonyms[intents.career_word] = group + tuple(dict.fromkeys(new_aliases))
-    return synonyms
-
-
-def _with(reply: Reply, alternatives: tuple[tuple[str, float], ...]) -> Reply:
-    """Attach the matcher's runner-ups for diagnostics."""
-    return replace(reply, alternatives=alternatives)
+    @staticmethod
+    def _schools_topic(career: Career) -> str:
+        return next((t.id for t in career.topics.values() if t.lists_schools),
+                    next(iter(career.topics)))

@@ -1,25 +1,34 @@
-"""Load and validate `intents/`: patterns per intent and the shared synonym vocabulary."""
+"""Load and validate `intents/`: patterns per intent, negative examples, shared vocabulary.
+
+Which intents exist is data: the topic intents are the topics of the careers in
+`knowledge/`, the conversation intents are the replies in `knowledge/conversation.yaml`;
+the engine checks that every intent here has an answer there (see ``Engine.load``).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import DataError, Problem
-from bot.knowledge.models import TOPIC_IDS
+from bot.knowledge.models import Pattern
 from bot.matching import normalise
 from bot.yamlfile import LineDict, LineList, load_yaml
 
-CONVERSATION_INTENTS: tuple[str, ...] = ("greeting", "thanks", "goodbye", "help")
-KNOWN_INTENTS: tuple[str, ...] = TOPIC_IDS + CONVERSATION_INTENTS
 FALLBACK = "fallback"
 VOCABULARY_FILE = "vocabulary.yaml"
+OUT_OF_SCOPE_FILE = "out_of_scope.yaml"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True, slots=True)
-class Pattern:
-    text: str
-    path: Path
+class NegativeGroup:
+    """Messages the bot must not answer as a topic, and the fixed reply they get instead."""
+
+    id: str
+    reply: str
+    patterns: tuple[Pattern, ...]
     line: int
 
 
@@ -29,6 +38,9 @@ class IntentSet:
     synonyms: dict[str, tuple[str, ...]]
     # The canonical word patterns use for the career asked about (vocabulary `career_word`).
     career_word: str | None = None
+    negatives: dict[str, NegativeGroup] | None = None
+    # Where each intent is defined, for problems that name an intent.
+    defined_at: dict[str, tuple[Path, int]] | None = None
 
     def examples(self) -> dict[str, list[str]]:
         return {intent: [p.text for p in pats] for intent, pats in self.patterns.items()}
@@ -85,12 +97,54 @@ def _load_synonyms(
     return synonyms
 
 
+def read_patterns(path: Path, body: object, line: int, where: str,
+                  problems: list[Problem]) -> list[Pattern]:
+    """The ``patterns:`` list of one intent or group, each pattern with its line."""
+    pats = body.get("patterns") if isinstance(body, LineDict) else None
+    if not isinstance(pats, LineList) or not pats:
+        problems.append(Problem(path, line, f"{where} has no patterns: add 'patterns:' with at "
+                                            "least one phrasing"))
+        return []
+    collected: list[Pattern] = []
+    for i, text in enumerate(pats):
+        if not isinstance(text, str) or not normalise(text):
+            problems.append(Problem(path, pats.line_of(i), "a pattern must be non-empty text"))
+            continue
+        collected.append(Pattern(text, path, pats.line_of(i)))
+    return collected
+
+
+def _load_negatives(path: Path, problems: list[Problem]) -> dict[str, NegativeGroup]:
+    """``out_of_scope.yaml``: groups of messages that get a fixed reply, never a topic."""
+    if not path.exists():
+        return {}
+    data = load_yaml(path, problems)
+    raw = data.get("out_of_scope") if isinstance(data, LineDict) else None
+    if not isinstance(raw, LineDict):
+        if data is not None or path.stat().st_size:
+            problems.append(Problem(path, 1, "expected 'out_of_scope:' mapping group ids to "
+                                             "'reply:' and 'patterns:'"))
+        return {}
+    groups: dict[str, NegativeGroup] = {}
+    for gid, body in raw.items():
+        line = raw.line_of(gid)
+        if not isinstance(gid, str) or not _ID.match(gid):
+            problems.append(Problem(path, line, f"group '{gid}' is not a valid id: use "
+                                                "lower_snake_case"))
+            continue
+        reply = body.get("reply", FALLBACK) if isinstance(body, LineDict) else FALLBACK
+        patterns = read_patterns(path, body, line, f"out-of-scope group '{gid}'", problems)
+        groups[gid] = NegativeGroup(gid, str(reply), tuple(patterns), line)
+    return groups
+
+
 def load_intents(directory: Path) -> IntentSet:
     """Load every ``*.yaml`` under ``directory``; raise DataError listing all problems."""
     problems: list[Problem] = []
     patterns: dict[str, list[Pattern]] = {}
-    first_seen: dict[str, tuple[str, Pattern]] = {}
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != VOCABULARY_FILE)
+    defined_at: dict[str, tuple[Path, int]] = {}
+    special = {VOCABULARY_FILE, OUT_OF_SCOPE_FILE}
+    files = sorted(p for p in directory.glob("*.yaml") if p.name not in special)
     if not files:
         problems.append(Problem(directory, 0, "no intent files: add intents/<name>.yaml"))
     for path in files:
@@ -104,48 +158,21 @@ def load_intents(directory: Path) -> IntentSet:
             continue
         for intent, body in raw.items():
             line = raw.line_of(intent)
-            if intent not in KNOWN_INTENTS:
-                problems.append(Problem(path, line, f"unknown intent '{intent}': the bot has no "
-                                        f"answer for it; use one of {', '.join(KNOWN_INTENTS)}"))
+            if not isinstance(intent, str) or not _ID.match(intent):
+                problems.append(Problem(path, line, f"intent '{intent}' is not a valid id: use "
+                                                    "lower_snake_case"))
                 continue
             if intent in patterns:
-                problems.append(Problem(path, line, f"intent '{intent}' is defined twice: "
-                                                    "merge its patterns into one place"))
+                where = defined_at[intent]
+                problems.append(Problem(path, line, f"intent '{intent}' is defined twice (also "
+                                        f"{where[0].name}:{where[1]}): merge its patterns"))
                 continue
-            pats = body.get("patterns") if isinstance(body, LineDict) else None
-            if not isinstance(pats, LineList) or not pats:
-                problems.append(Problem(path, line, f"intent '{intent}' has no patterns: add "
-                                                    "'patterns:' with at least one phrasing"))
-                patterns[intent] = []
-                continue
-            collected: list[Pattern] = []
-            for i, text in enumerate(pats):
-                pline = pats.line_of(i)
-                if not isinstance(text, str) or not normalise(text):
-                    problems.append(Problem(path, pline, "a pattern must be non-empty text"))
-                    continue
-                pattern = Pattern(text, path, pline)
-                key = normalise(text)
-                if key in first_seen:
-                    other_intent, other = first_seen[key]
-                    where = f"{other.path.name}:{other.line}"
-                    if other_intent == intent:
-                        problems.append(Problem(path, pline, f"pattern {text!r} repeats "
-                                                f"{where} in the same intent: remove one"))
-                    else:
-                        problems.append(Problem(path, pline, f"pattern {text!r} is also in "
-                                                f"intent '{other_intent}' ({where}): keep it in "
-                                                "one intent"))
-                    continue
-                first_seen[key] = (intent, pattern)
-                collected.append(pattern)
-            patterns[intent] = collected
-    for intent in KNOWN_INTENTS:
-        if intent not in patterns and files:
-            problems.append(Problem(files[0], 1, f"intent '{intent}' has no patterns: add it "
-                                                 "to one of the intent files"))
+            defined_at[intent] = (path, line)
+            patterns[intent] = read_patterns(path, body, line, f"intent '{intent}'", problems)
     synonyms, career_word = _load_vocabulary(directory / VOCABULARY_FILE, problems) \
         if (directory / VOCABULARY_FILE).exists() else ({}, None)
+    negatives = _load_negatives(directory / OUT_OF_SCOPE_FILE, problems)
     if problems:
         raise DataError(problems)
-    return IntentSet({k: tuple(v) for k, v in patterns.items()}, synonyms, career_word)
+    return IntentSet({k: tuple(v) for k, v in patterns.items()}, synonyms, career_word,
+                     negatives, defined_at)

@@ -22,7 +22,9 @@ def reply_record(chat: str, text: str, reply: Reply) -> dict[str, Any]:
         "confidence": round(reply.confidence, 4),
         "answer": render_plain(reply),
         "suggestions": [{"label": s.label, "payload": s.payload} for s in reply.suggestions],
+        "entry": reply.entry,
         "alternatives": [{"intent": i, "score": s} for i, s in reply.alternatives],
+        "reasons": list(reply.reasons),
     }
 
 

@@ -46,3 +46,9 @@ class Reply:
     unanswered: bool = False
     # Matcher diagnostics for `ask --json` and logs: runner-up intents with scores.
     alternatives: tuple[tuple[str, float], ...] = field(default=())
+    # The question-level entry that answered the (first) question, if any.
+    entry: str | None = None
+    # What was answered, per question: the entry id, or the topic id for a topic answer.
+    answered: tuple[str, ...] = ()
+    # Why the message was read as it was (for `ask --json` and logs).
+    reasons: tuple[str, ...] = ()

@@ -16,7 +16,7 @@ class ConversationState:
 
     career: str | None = None  # career id the chat is about
     topic: str | None = None  # last topic answered (for "and at insurance companies?")
-    detail: str | None = None  # last topic detail answered, if any
+    entry: str | None = None  # last question-level entry answered, if any
     school_level: str | None = None  # last school level filter
     turns: int = 0
 

@@ -1,11 +1,12 @@
-"""The knowledge base: careers and their topics, schools, and conversation texts."""
+"""The knowledge base: careers and their topics and entries, schools, fixed replies."""
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.models import (
-    TOPIC_IDS,
     Career,
-    Detail,
+    DataDate,
+    Entry,
     Fact,
+    FixedReply,
     KnowledgeBase,
     Level,
     School,
@@ -15,10 +16,11 @@ from bot.knowledge.models import (
 )
 
 __all__ = [
-    "TOPIC_IDS",
     "Career",
-    "Detail",
+    "DataDate",
+    "Entry",
     "Fact",
+    "FixedReply",
     "KnowledgeBase",
     "Level",
     "School",

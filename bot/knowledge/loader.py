@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from bot.errors import DataError, Problem
 from bot.knowledge.models import (
-    CONVERSATION_TEXTS,
     PLACEHOLDER,
-    TOPIC_IDS,
+    REQUIRED_REPLIES,
     Career,
-    Detail,
+    DataDate,
+    Entry,
     Fact,
+    FixedReply,
     KnowledgeBase,
     Level,
+    Occupations,
+    Pattern,
     School,
     Schools,
     Source,
     Topic,
 )
+from bot.limits import MAX_ANSWER_CHARS, MAX_TITLE_CHARS
+from bot.matching import normalise
 from bot.yamlfile import LineDict, LineList, load_yaml
 
 # A pay or growth figure typed straight into an answer instead of coming from a sourced fact.
 _RAW_FIGURE = re.compile(r"\$\s?\d|\d\s?%|\d\s?percent\b", re.IGNORECASE)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-TELEGRAM_LIMIT = 4096
+_CHECKED = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+OCCUPATIONS_FILE = "occupations.yaml"
 
 
 class _Reader:
@@ -46,7 +53,8 @@ class _Reader:
                 self.problem(parent.line, f"missing '{key}:' (a mapping) under this entry")
             return None
         if not isinstance(value, LineDict):
-            self.problem(parent.line_of(key), f"'{key}' must be a mapping of 'name: value' lines")
+            self.problem(parent.line_of(key), f"'{key}' must be a mapping of 'name: value' "
+                                              f"lines, not {_kind(value)}")
             return None
         return value
 
@@ -54,16 +62,20 @@ class _Reader:
         self, parent: LineDict, key: str, expected: str, *, required: bool = True
     ) -> Iterator[tuple[str, LineDict]]:
         """``(id, mapping)`` for each entry under ``parent[key]``; reports entries that are not
-        mappings (``expected`` says what each entry should hold)."""
+        mappings or whose ids are not lower_snake_case (``expected`` says what each holds)."""
         section = self.mapping(parent, key, required=required)
         if section is None:
             return
         for entry_id, raw in section.items():
-            if isinstance(raw, LineDict):
-                yield str(entry_id), raw
+            line = section.line_of(entry_id)
+            if not isinstance(entry_id, str) or not _ID.match(entry_id):
+                self.problem(line, f"'{entry_id}' under '{key}' is not a valid id: use "
+                                   "lower_snake_case letters, digits and '_'")
+            elif isinstance(raw, LineDict):
+                yield entry_id, raw
             else:
-                self.problem(section.line_of(entry_id),
-                             f"'{entry_id}' under '{key}' must be a mapping with {expected}")
+                self.problem(line, f"'{entry_id}' under '{key}' must be a mapping with "
+                                   f"{expected}, not {_kind(raw)}")
 
     def text(self, parent: LineDict, key: str, *, required: bool = True) -> str:
         value = parent.get(key)
@@ -72,34 +84,62 @@ class _Reader:
                 self.problem(parent.line_of(key), f"missing '{key}': add a non-empty text")
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(parent.line_of(key), f"'{key}' must be text, not a list or mapping")
+            self.problem(parent.line_of(key), f"'{key}' must be text, not {_kind(value)}")
             return ""
         return str(value).strip()
 
+    def flag(self, parent: LineDict, key: str) -> bool:
+        value = parent.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(parent.line_of(key), f"'{key}' must be true or false")
+            return False
+        return value
+
     def texts(self, parent: LineDict, key: str, *, required: bool = True) -> tuple[str, ...]:
+        return tuple(text for text, _ in self.lines(parent, key, required=required))
+
+    def lines(
+        self, parent: LineDict, key: str, *, required: bool = True
+    ) -> list[tuple[str, int]]:
+        """The items of a list of texts, each with its line."""
         value = parent.get(key)
         if value is None:
             if required:
                 self.problem(parent.line, f"missing '{key}:' (a list) under this entry")
-            return ()
+            return []
         if not isinstance(value, LineList):
-            self.problem(parent.line_of(key), f"'{key}' must be a list ('- item' lines)")
-            return ()
-        out: list[str] = []
+            self.problem(parent.line_of(key), f"'{key}' must be a list ('- item' lines), not "
+                                              f"{_kind(value)}")
+            return []
+        out: list[tuple[str, int]] = []
         for i, item in enumerate(value):
-            if not isinstance(item, str | int | float) or not str(item).strip():
+            if isinstance(item, bool) or not isinstance(item, str | int | float) \
+                    or not str(item).strip():
                 self.problem(value.line_of(i), f"item {i + 1} of '{key}' must be non-empty text")
                 continue
-            out.append(str(item).strip())
+            out.append((str(item).strip(), value.line_of(i)))
         if required and not out:
             self.problem(parent.line_of(key), f"'{key}' is empty: add at least one item")
-        return tuple(out)
+        return out
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, LineDict):
+        return "a mapping"
+    if isinstance(value, LineList):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _root(path: Path, problems: list[Problem]) -> LineDict | None:
+    count = len(problems)
     data = load_yaml(path, problems)
     if data is None:
-        if not problems or problems[-1].path != path:
+        if len(problems) == count:
             problems.append(Problem(path, 1, "the file is empty: see docs/SCHEMA.md"))
         return None
     if not isinstance(data, LineDict):
@@ -108,10 +148,11 @@ def _root(path: Path, problems: list[Problem]) -> LineDict | None:
     return data
 
 
-def _check_answer(
+def check_answer(
     r: _Reader, line: int, where: str, answer: str, facts: dict[str, Fact]
 ) -> None:
-    for name in PLACEHOLDER.findall(answer):
+    """Placeholders name facts; no unsourced figure; the answer fits a Telegram message."""
+    for name, _ in PLACEHOLDER.findall(answer):
         if name not in facts:
             r.problem(line, f"{where}: '{{{name}}}' is not a fact: add it under 'facts:' "
                             "or fix the name")
@@ -121,10 +162,101 @@ def _check_answer(
         r.problem(line, f"{where}: the figure near {bare[figure.start():figure.end() + 8]!r} "
                         "has no source: move it to 'facts:' with 'source' and 'as_of' and "
                         "write {fact_id} in the answer")
-    if len(answer) > TELEGRAM_LIMIT - 200:
+    if len(answer) > MAX_ANSWER_CHARS:
         r.problem(line, f"{where}: answer is {len(answer)} characters; keep it under "
-                        f"{TELEGRAM_LIMIT - 200} so it fits one Telegram message with its "
+                        f"{MAX_ANSWER_CHARS} so it fits one Telegram message with its "
                         "source line")
+
+
+def _sources(r: _Reader, root: LineDict) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for sid, raw in r.entries(root, "sources", "name and short"):
+        checked = raw.get("checked")
+        checked_text = checked.isoformat() if isinstance(checked, date) else \
+            str(checked or "").strip()
+        if checked_text and not _CHECKED.match(checked_text):
+            r.problem(raw.line_of("checked"), f"source '{sid}': 'checked' must be a date "
+                                              "written 2026-12 or 2026-12-02")
+        sources[sid] = Source(sid, r.text(raw, "name"), r.text(raw, "short"),
+                              r.text(raw, "url", required=False),
+                              r.text(raw, "note", required=False), checked_text)
+    return sources
+
+
+def _facts(r: _Reader, root: LineDict, sources: dict[str, Source]) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {}
+    for fid, raw in r.entries(root, "facts", "value, source and as_of", required=False):
+        value = r.text(raw, "value")
+        source_id = r.text(raw, "source")
+        as_of = DataDate.parse(raw.get("as_of"))
+        if as_of is None:
+            r.problem(raw.line_of("as_of"), f"fact '{fid}': 'as_of' must be the date of the "
+                      "data written 2024, 2024-05 or a span 2024/2034 (put any doubt in "
+                      "'as_of_note')")
+        if source_id and source_id not in sources:
+            r.problem(raw.line_of("source"), f"fact '{fid}' cites unknown source "
+                      f"'{source_id}': add it under 'sources:' or fix the name")
+            continue
+        if value and source_id and as_of is not None:
+            facts[fid] = Fact(fid, value, sources[source_id], as_of,
+                              r.text(raw, "note", required=False),
+                              r.text(raw, "as_of_note", required=False),
+                              r.text(raw, "stale_reason", required=False), raw.line)
+    return facts
+
+
+def _entries(r: _Reader, tid: str, raw: LineDict, facts: dict[str, Fact],
+             seen: dict[str, int]) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for eid, eraw in r.entries(raw, "entries", "title, patterns and answer", required=False):
+        line = eraw.line
+        if eid in seen:
+            r.problem(line, f"entry id '{eid}' is also used on line {seen[eid]}: entry and "
+                            "topic ids must be unique in a career")
+            continue
+        seen[eid] = line
+        answer = r.text(eraw, "answer")
+        check_answer(r, eraw.line_of("answer"), f"entry '{tid}.{eid}'", answer, facts)
+        more = r.text(eraw, "more", required=False)
+        check_answer(r, eraw.line_of("more"), f"entry '{tid}.{eid}' (more)", more, facts)
+        title = _title(r, eraw, f"entry '{tid}.{eid}'")
+        patterns = tuple(Pattern(text, r.path, pline)
+                         for text, pline in r.lines(eraw, "patterns"))
+        entries[eid] = Entry(eid, tid, title, patterns, answer,
+                             r.texts(eraw, "keywords", required=False), more, line)
+    return entries
+
+
+def _title(r: _Reader, raw: LineDict, where: str) -> str:
+    title = r.text(raw, "title")
+    if len(title) > MAX_TITLE_CHARS:
+        r.problem(raw.line_of("title"), f"{where}: the title is {len(title)} characters; "
+                                        f"button labels fit {MAX_TITLE_CHARS}")
+    return title
+
+
+def _topics(r: _Reader, root: LineDict, facts: dict[str, Fact]) -> dict[str, Topic]:
+    topics: dict[str, Topic] = {}
+    seen: dict[str, int] = {}
+    for tid, raw in r.entries(root, "topics", "title and answer"):
+        seen.setdefault(tid, raw.line)
+        answer = r.text(raw, "answer")
+        check_answer(r, raw.line_of("answer"), f"topic '{tid}'", answer, facts)
+        more = r.text(raw, "more", required=False)
+        check_answer(r, raw.line_of("more"), f"topic '{tid}' (more)", more, facts)
+        topics[tid] = Topic(tid, _title(r, raw, f"topic '{tid}'"), answer,
+                            r.texts(raw, "related", required=False),
+                            _entries(r, tid, raw, facts, seen), more,
+                            r.flag(raw, "lists_schools"), raw.line)
+    section = root.get("topics")
+    for tid, topic in topics.items():
+        for i, rel in enumerate(topic.related):
+            if rel not in topics:
+                line = section[tid]["related"].line_of(i) if isinstance(section, LineDict) \
+                    else 1
+                r.problem(line, f"topic '{tid}': related topic '{rel}' does not exist: use "
+                                f"one of {', '.join(topics)}")
+    return topics
 
 
 def _load_career(path: Path, problems: list[Problem]) -> Career | None:
@@ -135,59 +267,11 @@ def _load_career(path: Path, problems: list[Problem]) -> Career | None:
     career_id = r.text(root, "id")
     if career_id and not _ID.match(career_id):
         r.problem(root.line_of("id"), f"id {career_id!r} must be lower_snake_case")
-    name = r.text(root, "name")
-    aliases = r.texts(root, "aliases")
-    summary = r.text(root, "summary")
-
-    sources: dict[str, Source] = {}
-    for sid, raw in r.entries(root, "sources", "name and short"):
-        sources[sid] = Source(sid, r.text(raw, "name"), r.text(raw, "short"),
-                              r.text(raw, "url", required=False),
-                              r.text(raw, "note", required=False))
-
-    facts: dict[str, Fact] = {}
-    for fid, raw in r.entries(root, "facts", "value, source and as_of", required=False):
-        value = r.text(raw, "value")
-        source_id = r.text(raw, "source")
-        as_of = r.text(raw, "as_of")
-        if source_id and source_id not in sources:
-            r.problem(raw.line_of("source"), f"fact '{fid}' cites unknown source "
-                      f"'{source_id}': add it under 'sources:' or fix the name")
-            continue
-        if value and source_id and as_of:
-            facts[fid] = Fact(fid, value, sources[source_id], as_of,
-                              r.text(raw, "note", required=False))
-
-    topics: dict[str, Topic] = {}
-    raw_topics = r.mapping(root, "topics") or LineDict()
-    for tid, raw in raw_topics.items():
-        line = raw_topics.line_of(tid)
-        if tid not in TOPIC_IDS:
-            r.problem(line, f"unknown topic '{tid}': use one of {', '.join(TOPIC_IDS)}")
-            continue
-        if not isinstance(raw, LineDict):
-            r.problem(line, f"topic '{tid}' must be a mapping with title and answer")
-            continue
-        answer = r.text(raw, "answer")
-        _check_answer(r, raw.line_of("answer"), f"topic '{tid}'", answer, facts)
-        related = r.texts(raw, "related", required=False)
-        for i, rel in enumerate(related):
-            if rel not in TOPIC_IDS:
-                r.problem(raw["related"].line_of(i), f"related topic '{rel}' does not exist: "
-                          f"use one of {', '.join(TOPIC_IDS)}")
-        details: dict[str, Detail] = {}
-        for did, draw in r.entries(raw, "details", "title, keywords and answer",
-                                   required=False):
-            danswer = r.text(draw, "answer")
-            _check_answer(r, draw.line_of("answer"), f"detail '{tid}.{did}'", danswer, facts)
-            details[did] = Detail(did, r.text(draw, "title"), r.texts(draw, "keywords"), danswer)
-        topics[tid] = Topic(tid, r.text(raw, "title"), answer,
-                            tuple(x for x in related if x in TOPIC_IDS), details)
-    for tid in TOPIC_IDS:
-        if tid not in raw_topics:
-            r.problem(raw_topics.line, f"topic '{tid}' is missing: add '{tid}:' with a title "
-                                       "and an answer under 'topics:'")
-    return Career(career_id, name, aliases, summary, sources, facts, topics)
+    sources = _sources(r, root)
+    facts = _facts(r, root, sources)
+    return Career(career_id, r.text(root, "name"), r.texts(root, "aliases"),
+                  r.text(root, "summary"), sources, facts, _topics(r, root, facts),
+                  r.texts(root, "related_occupations", required=False), path)
 
 
 def _load_schools(path: Path, problems: list[Problem]) -> Schools:
@@ -213,44 +297,71 @@ def _load_schools(path: Path, problems: list[Problem]) -> Schools:
         if sid in seen:
             r.problem(raw.line_of("id"), f"school id '{sid}' is used twice: make it unique")
         seen.add(sid)
-        school_levels = r.texts(raw, "levels")
-        for j, lv in enumerate(school_levels):
-            if lv not in levels:
-                r.problem(raw["levels"].line_of(j), f"unknown level '{lv}': use one of "
-                          f"{', '.join(levels)}")
+        listed = r.texts(raw, "levels")
+        elsewhere = r.texts(raw, "levels_found_elsewhere", required=False)
+        for key in ("levels", "levels_found_elsewhere"):
+            for j, lv in enumerate(r.texts(raw, key, required=False)):
+                if lv not in levels:
+                    r.problem(raw[key].line_of(j), f"unknown level '{lv}': use one of "
+                              f"{', '.join(levels)}")
+        source = r.text(raw, "source", required=elsewhere != ())
         note = r.text(raw, "note")
         if _RAW_FIGURE.search(note):
             r.problem(raw.line_of("note"), "school notes must not carry unsourced figures")
         schools.append(School(sid, r.text(raw, "name"), r.texts(raw, "aliases", required=False),
-                              school_levels, note))
+                              listed, note, r.flag(raw, "online"), elsewhere, source))
     return Schools(r.text(root, "listing_note"), r.text(root, "accreditation_note"), levels,
                    tuple(schools))
 
 
-def _load_texts(path: Path, problems: list[Problem]) -> dict[str, str]:
+def _load_replies(path: Path, problems: list[Problem]) -> dict[str, FixedReply]:
     root = _root(path, problems)
     if root is None:
         return {}
     r = _Reader(path, problems)
-    texts = {key: r.text(root, key) for key in CONVERSATION_TEXTS}
-    for key in root:
-        if key not in CONVERSATION_TEXTS:
-            r.problem(root.line_of(key), f"unknown text '{key}': use one of "
-                      f"{', '.join(CONVERSATION_TEXTS)}")
-    return texts
+    replies = {rid: FixedReply(r.text(raw, "text"), r.flag(raw, "menu"))
+               for rid, raw in r.entries(root, "replies", "text (and menu: true/false)")}
+    section = root.get("replies")
+    for rid in REQUIRED_REPLIES:
+        if rid not in replies:
+            r.problem(section.line if isinstance(section, LineDict) else 1,
+                      f"reply '{rid}' is missing: add '{rid}:' with a 'text:' under 'replies:'")
+    return replies
 
 
-def _load_not_covered(
-    path: Path, problems: list[Problem]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _load_occupations(path: Path, problems: list[Problem]) -> Occupations:
     """Occupations and subjects the bot declines to answer about."""
     if not path.exists():
-        return (), ()
+        return Occupations()
     root = _root(path, problems)
     if root is None:
-        return (), ()
-    reader = _Reader(path, problems)
-    return reader.texts(root, "occupations"), reader.texts(root, "subjects", required=False)
+        return Occupations()
+    r = _Reader(path, problems)
+    phrases: list[str] = []
+    raw_list = root.get("occupations")
+    if not isinstance(raw_list, LineList):
+        r.problem(root.line_of("occupations"), "'occupations' must be a list of entries with "
+                                               "'title' and 'phrases'")
+        raw_list = LineList()
+    for i, raw in enumerate(raw_list):
+        if not isinstance(raw, LineDict):
+            r.problem(raw_list.line_of(i), "each occupation must be a mapping with 'title' "
+                                           "and 'phrases'")
+            continue
+        phrases += r.texts(raw, "phrases")
+    return Occupations(tuple(dict.fromkeys(phrases)),
+                       r.texts(root, "subjects", required=False))
+
+
+def _check_coverage(knowledge: KnowledgeBase, problems: list[Problem], directory: Path) -> None:
+    """A covered career's names must not also be listed as an occupation it declines."""
+    declined = {normalise(p) for p in knowledge.others.occupations}
+    for career in knowledge.careers.values():
+        for name in (career.name, *career.aliases):
+            if normalise(name) in declined:
+                problems.append(Problem(directory / OCCUPATIONS_FILE, 1,
+                                        f"'{name}' names the covered career '{career.id}': "
+                                        "remove it from the occupations the bot declines"))
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
@@ -268,15 +379,13 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         if career.id in careers:
             problems.append(Problem(path, 1, f"career id '{career.id}' is used by another file"))
         careers[career.id] = career
-    occupations, subjects = _load_not_covered(directory / "not_covered.yaml", problems)
     kb = KnowledgeBase(
         careers=careers,
         schools=_load_schools(directory / "schools.yaml", problems),
-        texts=_load_texts(directory / "conversation.yaml", problems),
-        other_careers=occupations,
-        other_subjects=subjects,
+        replies=_load_replies(directory / "conversation.yaml", problems),
+        others=_load_occupations(directory / OCCUPATIONS_FILE, problems),
     )
+    _check_coverage(kb, problems, directory)
     if problems:
         raise DataError(problems)
     return kb
-

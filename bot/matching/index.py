@@ -231,9 +231,38 @@ class IntentIndex:
 
     # ------------------------------------------------------------------ queries
 
+    @property
+    def intents(self) -> list[str]:
+        """The indexed intent ids, in the order raw scores are returned."""
+        return self._intents
+
     def _analyse(self, text: str) -> list[str]:
+        return self.analyse_words(tokens(normalise(text)))
+
+    def analyse_words(self, words: Sequence[str]) -> list[str]:
+        """Already-normalised words with typos corrected and synonyms rewritten."""
         correct = self._speller.correct
-        return self._rewriter.rewrite([correct(w) for w in tokens(normalise(text))])
+        return self._rewriter.rewrite([correct(w) for w in words])
+
+    def raw_scores(self, analysed: list[str]) -> list[float]:
+        """Per intent (in ``intents`` order): centroid cosine + NB_SHARE x naive Bayes."""
+        return self._scores(analysed) if analysed else [0.0] * len(self._intents)
+
+    def likeness(self, number: int, analysed: list[str]) -> tuple[str, float]:
+        """The pattern of intent ``number`` worded most like ``analysed``, and how alike."""
+        return self._closest_pattern(number, " ".join(sorted(analysed)))
+
+    def is_known(self, word: str) -> bool:
+        """Whether some pattern uses ``word`` (after analysis), or it is a function word."""
+        return not self._is_unknown(word)
+
+    def weight(self, word: str) -> float:
+        """How telling an analysed word is (its IDF; unseen words weigh the most)."""
+        return self._features.idf.get("w:" + stem(word), self._unknown_idf)
+
+    def uses(self, number: int, word: str) -> bool:
+        """Whether intent ``number``'s patterns use the analysed ``word``."""
+        return stem(word) in self._intent_stems[number]
 
     def _is_unknown(self, word: str) -> bool:
         return (word not in STOPWORDS and not word.isdigit() and word not in self._vocabulary

@@ -78,7 +78,7 @@ def _rows(reply: Reply, codec: CallbackCodec) -> list[list[dict[str, str]]]:
     if row:
         rows.append(row)
     if reply.is_topic_answer:
-        answered = reply.intents or (reply.intent,)
+        answered = reply.answered or reply.intents or (reply.intent,)
         rows.append([
             _button("👍 Helpful", payloads.vote(True, answered), codec),
             _button("👎 Not helpful", payloads.vote(False, answered), codec),
@@ -95,7 +95,7 @@ class Keyboards:
 
     def for_reply(self, reply: Reply) -> Markup | None:
         """Suggestions two per row (one if long), then 👍/👎 under topic answers."""
-        key = (reply.suggestions, reply.is_topic_answer, reply.intent, reply.intents)
+        key = (reply.suggestions, reply.is_topic_answer, reply.answered, reply.intents)
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
