@@ -10,9 +10,11 @@ checked here, with the file and line of each problem.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.answers import fill
 from bot.errors import DataError, Problem
 from bot.intents import IntentSet
 from bot.knowledge import KnowledgeBase
@@ -20,6 +22,8 @@ from bot.knowledge.models import Pattern
 from bot.matching import IntentIndex, normalise
 from bot.phrases import PhraseSpotter
 from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target
+
+_SENTENCE = re.compile(r"[.!?\n•:;]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class Catalogue:
     index: IntentIndex
     spotter: PhraseSpotter
     conversation_ids: tuple[str, ...]
+    answers: IntentIndex  # the same targets indexed by the words of their answers
 
 
 def target_patterns(
@@ -115,10 +120,33 @@ def build_catalogue(knowledge: KnowledgeBase, intents: IntentSet) -> Catalogue:
     examples = {key: [p.text for p in pats] for key, pats in patterns.items()}
     pattern_words = {w for texts in examples.values() for text in texts
                      for w in normalise(text).split()}
-    index = IntentIndex.build(examples, synonyms=_with_career_aliases(knowledge, intents,
-                                                                      pattern_words))
+    synonyms = _with_career_aliases(knowledge, intents, pattern_words)
+    index = IntentIndex.build(examples, synonyms=synonyms)
+    answers = IntentIndex.build(_answer_texts(knowledge, targets, index.intents),
+                                synonyms=synonyms)
     return Catalogue(targets, patterns, index, _spotter(knowledge, pattern_words),
-                     tuple(t.id for t in targets.values() if t.kind == CHAT))
+                     tuple(t.id for t in targets.values() if t.kind == CHAT), answers)
+
+
+def _answer_texts(knowledge: KnowledgeBase, targets: dict[str, Target],
+                  keys: list[str]) -> dict[str, list[str]]:
+    """Per target (in index order), the sentences of its answer: a weak second field, so a
+    question worded like the answer ("do coders need to know anatomy") finds it."""
+    texts: dict[str, list[str]] = {}
+    for key in keys:
+        target = targets[key]
+        sentences: list[str] = []
+        for career in knowledge.careers.values():
+            if target.career and target.career != career.id:
+                continue
+            holder = career.entry(target.id) if target.kind == ENTRY else \
+                career.topics.get(target.id) if target.kind == TOPIC else None
+            if holder is not None:
+                body, _ = fill(holder.answer, career)
+                sentences += [s for s in _SENTENCE.split(f"{holder.title}. {body}")
+                              if len(s.split()) > 2]
+        texts[key] = sentences
+    return texts
 
 
 def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter:
@@ -129,8 +157,6 @@ def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter
         phrases += [("career", career.id, a) for a in names]
         phrases += [("covered", career.id, o) for o in career.related_occupations]
         covered |= {normalise(n) for n in (*names, *career.related_occupations)}
-        for entry in career.entries():
-            phrases += [("keyword", f"{entry.topic}:{entry.id}", k) for k in entry.keywords]
     for level in knowledge.schools.levels.values():
         phrases += [("level", level.id, a) for a in (level.label, *level.aliases)]
     for school in knowledge.schools.schools:

@@ -34,7 +34,14 @@ class Engine:
         self.catalogue: Catalogue = build_catalogue(knowledge, intents)
         self.reader = Reader(self.catalogue.index, self.catalogue.targets,
                              self.catalogue.spotter, knowledge.default_career.id,
-                             intents.career_word)
+                             intents.career_word,
+                             {c.id: (c.related_occupations_topic, c.related_occupations)
+                              for c in knowledge.careers.values()},
+                             _titles(knowledge),
+                             {(c.id, e.id): e.keywords for c in knowledge.careers.values()
+                              for e in c.entries()},
+                             self._schools_topic(knowledge.default_career),
+                             self.catalogue.answers)
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
 
@@ -79,7 +86,7 @@ class Engine:
             return self._answer_questions(understanding, career, state)
         if kind == "did_you_mean":
             return self._did_you_mean(career, understanding), state
-        unanswered = kind in ("fallback", "declined")
+        unanswered = understanding.reply in (FALLBACK, "other_career")
         return self._fixed(understanding.reply or FALLBACK, unanswered=unanswered,
                            confidence=understanding.confidence, force_menu=True), state
 
@@ -248,7 +255,8 @@ class Engine:
                                self._text("more_intro"))
         return Reply(intent=topic.id, intents=(topic.id,), confidence=1.0,
                      sections=(section,), entry=entry.id if entry else None,
-                     answered=(key,), suggestions=self._related(career, topic, entry))
+                     answered=(key,),
+                     suggestions=self._related(career, topic, entry, more=False))
 
     def _did_you_mean(self, career: Career, understanding: Understanding) -> Reply:
         return Reply(
@@ -276,13 +284,13 @@ class Engine:
         career = self.knowledge.default_career
         return tuple(Suggestion(t.title, payloads.topic(t.id)) for t in career.topics.values())
 
-    def _related(self, career: Career, topic: Topic,
-                 entry: Entry | None) -> tuple[Suggestion, ...]:
+    def _related(self, career: Career, topic: Topic, entry: Entry | None,
+                 more: bool = True) -> tuple[Suggestion, ...]:
         buttons: list[Suggestion] = []
         if entry is not None:
             buttons.append(Suggestion(topic.title, payloads.topic(topic.id)))
         holder: Entry | Topic = entry if entry is not None else topic
-        if self._has_more(career, holder):
+        if more and self._has_more(career, holder):
             buttons.append(Suggestion("More on this", payloads.more(holder.id)))
         buttons += [Suggestion(e.title, payloads.entry(e.id)) for e in topic.entries.values()
                     if entry is None or e.id != entry.id][:ENTRY_BUTTONS]
@@ -310,3 +318,14 @@ class Engine:
     def _schools_topic(career: Career) -> str:
         return next((t.id for t in career.topics.values() if t.lists_schools),
                     next(iter(career.topics)))
+
+
+def _titles(knowledge: KnowledgeBase) -> dict[tuple[str, str], str]:
+    """Per (career, topic or entry id), its title: what "it" stands for in a follow-up."""
+    titles: dict[tuple[str, str], str] = {}
+    for career in knowledge.careers.values():
+        for topic in career.topics.values():
+            titles[career.id, topic.id] = topic.title
+        for entry in career.entries():
+            titles[career.id, entry.id] = entry.title
+    return titles

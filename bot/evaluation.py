@@ -14,6 +14,7 @@ from bot.intents import FALLBACK
 from bot.render import render_plain
 from bot.reply import Reply
 from bot.state import ConversationState
+from bot.understanding import THRESHOLD, Understanding
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
+    # (in scope?, best candidate right?, its confidence) per single question, turn and
+    # out-of-scope message: what moving the threshold would change.
+    calibration: list[tuple[bool, bool, float]] = field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
@@ -53,19 +57,41 @@ def _runner_up(reply: Reply) -> str:
     return f"{intent} {score:.2f}"
 
 
+def _calibrate(report: Report, understanding: Understanding, expected: tuple[str, ...]) -> None:
+    """Record the best candidate's confidence; out of scope counts as 0 when the bot knew the
+    message was about something else (another occupation, an out-of-scope group)."""
+    in_scope = expected != (FALLBACK,)
+    candidate = understanding.candidate
+    if understanding.kind in ("declined", "out_of_scope", "bad_input") or candidate is None:
+        report.calibration.append((in_scope, False, 0.0))
+        return
+    group, score = candidate
+    if understanding.questions:
+        group, score = understanding.questions[0].intent, understanding.questions[0].score
+    report.calibration.append((in_scope, group in expected, score))
+
+
+def _ask(engine: Engine, report: Report, text: str, expected: tuple[str, ...],
+         state: ConversationState) -> tuple[Reply, ConversationState]:
+    state = state.evolve(turns=state.turns + 1)
+    understanding = engine.understand(text, state)
+    _calibrate(report, understanding, expected)
+    return engine.answer(understanding, state)
+
+
 def evaluate(engine: Engine, data: dict[str, Any]) -> Report:
     """Run every question of a labelled set (the dev.yaml format) through ``engine``."""
     report = Report()
     fresh = ConversationState()
     for item in data.get("single", []) or []:
-        reply, _ = engine.respond(str(item["q"]), fresh)
+        reply, _ = _ask(engine, report, str(item["q"]), tuple(item["expect"]), fresh)
         ok, why = _judge(item, reply)
         report.outcomes.append(Outcome(item["q"], tuple(item["expect"]), reply.intent, ok, why,
                                        _runner_up(reply)))
     for conversation in data.get("conversations", []) or []:
         state = ConversationState()
         for item in conversation["turns"]:
-            reply, state = engine.respond(str(item["q"]), state)
+            reply, state = _ask(engine, report, str(item["q"]), tuple(item["expect"]), state)
             ok, why = _judge(item, reply)
             report.outcomes.append(Outcome(item["q"], tuple(item["expect"]), reply.intent, ok,
                                            why, _runner_up(reply)))
@@ -76,7 +102,7 @@ def evaluate(engine: Engine, data: dict[str, Any]) -> Report:
                                        "+".join(reply.intents) or reply.intent, not missing,
                                        f"missing {missing}" if missing else ""))
     for question in data.get("oos", []) or []:
-        reply, _ = engine.respond(str(question), fresh)
+        reply, _ = _ask(engine, report, str(question), (FALLBACK,), fresh)
         ok = reply.intent == FALLBACK
         report.outcomes.append(Outcome(str(question), (FALLBACK,), reply.intent, ok,
                                        "" if ok else f"answered as {reply.intent!r}",
@@ -104,12 +130,47 @@ def print_report(report: Report, out: IO[str]) -> None:
         out.write("\nmost confused (expected -> got):\n")
         for (want, got), n in confused.most_common(8):
             out.write(f"  {want} -> {got}: {n}\n")
+    print_calibration(report, out)
     misses = [o for o in report.outcomes if not o.ok]
     if misses:
         out.write("\nmisses:\n")
         for o in misses:
             extra = f"; runner-up {o.runner_up}" if o.runner_up else ""
             out.write(f"  {o.question!r}: expected {'/'.join(o.expected)}, {o.why}{extra}\n")
+
+
+def _bar(count: int, most: int, width: int = 30) -> str:
+    return "#" * max(1 if count else 0, round(width * count / most)) if most else ""
+
+
+def print_calibration(report: Report, out: IO[str]) -> None:
+    """Confidence histograms of in-scope and out-of-scope messages, what each threshold
+    keeps and rejects, and the threshold that maximises the two together."""
+    rows = report.calibration
+    inside = [r for r in rows if r[0]]
+    outside = [r for r in rows if not r[0]]
+    if not inside or not outside:
+        return
+    out.write("\nconfidence of the best candidate (in scope and right | out of scope):\n")
+    bins = [(i / 10, (i + 1) / 10) for i in range(10)]
+    counts = [(sum(1 for r in inside if r[1] and lo <= r[2] < hi + (hi == 1.0)),
+               sum(1 for r in outside if lo <= r[2] < hi + (hi == 1.0))) for lo, hi in bins]
+    most = max(max(c) for c in counts)
+    for (lo, hi), (good, bad) in zip(bins, counts, strict=True):
+        out.write(f"  {lo:.1f}-{hi:.1f} {good:>4} {_bar(good, most):<30} | {bad:>4} "
+                  f"{_bar(bad, most)}\n")
+    out.write(f"\n{'threshold':>9} {'in scope right':>15} {'out of scope rejected':>22}\n")
+    best = (-1.0, 0.0)
+    for step in range(1, 20):
+        threshold = step / 20
+        kept = sum(1 for r in inside if r[1] and r[2] >= threshold) / len(inside)
+        rejected = sum(1 for r in outside if r[2] < threshold) / len(outside)
+        mark = " <- now" if abs(threshold - THRESHOLD) < 0.025 else ""
+        out.write(f"{threshold:>9.2f} {kept:>15.3f} {rejected:>22.3f}{mark}\n")
+        if kept + rejected > best[0]:
+            best = (kept + rejected, threshold)
+    out.write(f"the threshold that maximises the sum on this set: {best[1]:.2f} "
+              f"(the bot uses {THRESHOLD})\n")
 
 
 def load_set(path: Path) -> dict[str, Any]:

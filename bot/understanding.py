@@ -19,44 +19,62 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from heapq import nlargest
 
 from bot.limits import MAX_QUESTIONS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
+from bot.matching.features import STOPWORDS
 from bot.phrases import PhraseSpotter, Spot
 from bot.state import ConversationState
 
 # Chosen on the project's question sets (tests/data) and the shared dev set; see
 # benchmarks/MATCHING.md for the sweep. A part whose best topic scores under THRESHOLD is not
 # answered; two topics within DID_YOU_MEAN_MARGIN of each other under SURE are offered.
-THRESHOLD = 0.45
+THRESHOLD = 0.35
 SURE = 0.75
 DID_YOU_MEAN_MARGIN = 0.05
+DID_YOU_MEAN_FLOOR = 0.8  # offered from THRESHOLD x this
 TEMPERATURE = 0.1  # softmax temperature over raw index scores
-CONTEXT_BOOST = 0.06  # raw score added to the last topic's targets for a short message
-CONTEXT_BOOST_STRONG = 0.12  # ... for one that opens like a follow-up ("and", "what about")
+CONTEXT_BOOST = 0.08  # raw score added to the last topic's targets for a short message
+CONTEXT_BOOST_STRONG = 0.2  # ... for one that opens like a follow-up ("and", "what about")
 CONTEXT_BOOST_ENTRY = 0.03  # and again to the last entry
+KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the message uses
+RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
-LIKENESS_POWER = 0.5
+LIKENESS_POWER = 0.25
+# Raw score share of the answer-text field (Azure QnA-style: the answer's own words count a
+# little, the ways people ask count most). Measured: +1.3 points in scope on the first blind
+# set at 0.05, none lost elsewhere; 0.3 costs points.
+ANSWER_WEIGHT = 0.05
+WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
+WORDING_CANDIDATES = 6  # ... to this many best targets
+CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
 
 TOPIC, ENTRY, CHAT, NEGATIVE = "topic", "entry", "chat", "negative"
 BOUNDARY = "|"  # marks a sentence or clause boundary inside an analysed token list
 
 # Punctuation and shorthand joins that separate questions ("pay + hours?", "certs / training").
-_BREAKS = re.compile(r"[?!.;\n]+|\s[+&/]\s|\s*[+&]\s*|\s/\s|,\s+(?=(?:and|but|so|also|"
-                     r"what|how|why|when|where|which|who|is|are|do|does|can|could|will|"
-                     r"would|should)\b)")
+# Commas join clauses like "and" does (kept only when each side is a question of its own).
+_BREAKS = re.compile(r"[?!;\n]+|\.(?!\d)|(?:^|\s)\d[.)]\s|\s*[+&]\s*|\s/\s")
 # Words that join two questions in one sentence.
 _JOINS = frozenset({"and", "or", "also", "plus", "n", "then", "but"})
 _QUESTION_OPENERS = frozenset({
     "what", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose", "is",
     "are", "am", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "may",
     "might", "must", "any", "anything", "tell", "explain", "describe", "list", "show", "give",
-    "compare",
+    "compare", "if", "whether",
 })
 # Openers that make a part a statement about the user, not a question ("i'm 16").
 _STATEMENT_OPENERS = frozenset({"i", "im", "my", "me", "we", "our", "after", "since",
                                 "because"})
+# Openers that say nothing about the question ("ngl", "ok so", "quick question").
+_FILLERS = frozenset({"ok", "so", "well", "like", "ngl", "tbh", "yo", "hey", "hi", "hello",
+                      "um", "really", "just", "also", "and", "but", "quick", "question", "q",
+                      "anyway", "btw", "sorry", "please"})
+# Words that make a statement about the user a request ("i want to know the pay").
+_ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain", "info",
+                     "information", "question", "questions", "ask"})
 # A message that opens like this refers to the last answer.
 _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about", "how about",
                                 "for", "at", "in", "with", "only", "just", "same", "ok",
@@ -64,8 +82,24 @@ _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about"
 _REFERRING_WORDS = frozenset({"it", "that", "this", "those", "these", "them", "they", "there",
                               "then", "one", "ones"})
 _SHORT = 3  # a part of at most this many words is read in context
+_PRONOUNS = frozenset({"it", "that", "this"})
+_RESOLVE_WORDS = 8  # "it"/"that" in a follow-up this short stands for the last answer
 # Words before an occupation that show it is not the subject ("work with doctors").
 _CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
+# ... or before words like these ("doctors' offices", "physician notes").
+_CONTEXT_FOLLOWERS = frozenset({"office", "offices", "note", "notes", "order", "orders",
+                                "chart", "charts", "handwriting", "record", "records",
+                                "practice", "practices", "group", "groups", "visit", "visits"})
+# "I've been a nurse for 10 years": the user's own background, not what they ask about
+# (unless they want to become one).
+_BACKGROUND_WINDOW = 4
+_FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently"})
+_BECOMING = frozenset({"become", "becoming", "be", "studying", "study"})
+# A message comparing another occupation with the career ("is a health unit coordinator the
+# same thing?") is a question about similar careers, not about that occupation.
+_COMPARING = frozenset({"similar", "same", "compare", "compared", "comparison", "vs", "versus",
+                        "difference", "different", "alike", "related"})
+_POSSESSIVE = re.compile(r"(\w+)(?:'s|s')(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +129,9 @@ class Question:
 class Understanding:
     """What a message asks, before any answer is written."""
 
-    kind: str  # "answer", "fallback", "declined", "cannot_do", "bad_input", "did_you_mean"
+    # "answer", "did_you_mean", or why nothing is answered: "fallback" (not understood),
+    # "declined" (another occupation), "out_of_scope" (like a negative example), "bad_input".
+    kind: str
     career: str
     questions: tuple[Question, ...] = ()
     confidence: float = 0.0
@@ -105,7 +141,10 @@ class Understanding:
     school: str | None = None  # a school named in the message
     online: bool = False  # the message asks for online study
     alternatives: tuple[tuple[str, float], ...] = ()
-    reply: str = ""  # the fixed reply for fallback, declined and cannot_do
+    reply: str = ""  # the fixed reply when nothing is answered
+    # The best topic or conversation intent and its confidence, even when it was not trusted
+    # (the calibration view of `career-bot eval` reads it).
+    candidate: tuple[str, float] | None = None
 
 
 @dataclass(slots=True)
@@ -125,6 +164,7 @@ class _Verdict:
     entry: Target | None = None
     runner_up: tuple[str, float] | None = None
     ranked: tuple[tuple[str, float], ...] = field(default=())
+    evidence: int = 0  # see Reader._evidence
 
 
 def clean_text(text: str) -> str:
@@ -139,74 +179,102 @@ class Reader:
     """Reads messages against an index of targets and a phrase spotter."""
 
     def __init__(self, index: IntentIndex, targets: dict[str, Target], spotter: PhraseSpotter,
-                 default_career: str, career_word: str | None) -> None:
+                 default_career: str, career_word: str | None = None,
+                 related: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+                 titles: dict[tuple[str, str], str] | None = None,
+                 keywords: dict[tuple[str, str], tuple[str, ...]] | None = None,
+                 schools_topic: str = "", answers: IntentIndex | None = None) -> None:
+        """``related``: per career, the topic that answers about its related occupations and
+        those occupations' names. ``titles``: per (career, topic or entry id), the title that
+        "it" and "that" stand for in a follow-up. ``keywords``: per (career, entry id), the
+        words that pick the entry right after its topic was answered."""
         self.index = index
         self.targets = [targets[key] for key in index.intents]
         self.spotter = spotter
         self.default_career = default_career
         self.career_word = career_word
+        self.schools_topic = schools_topic  # the topic that lists schools
+        if answers is not None and answers.intents != index.intents:
+            raise ValueError("the answer index must list the same targets in the same order")
+        self.answers = answers  # the targets' answer texts, a weak second field
+        self._related = {
+            career: (topic, [tuple(map(_singular, index.analyse_words(normalise(n).split())))
+                             for n in names])
+            for career, (topic, names) in (related or {}).items()}
+        self._antecedents = {key: tuple(index.analyse_words(normalise(title).split()))
+                             for key, title in (titles or {}).items()}
+        number = {(t.career, t.id): i for i, t in enumerate(self.targets) if t.kind == ENTRY}
+        self._keywords: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for (career, entry), phrases in (keywords or {}).items():
+            if (career, entry) in number:
+                self._keywords.setdefault(career, []).extend(
+                    (number[career, entry],
+                     tuple(map(_singular, index.analyse_words(normalise(p).split()))))
+                    for p in phrases)
         self._groups = sorted({t.group for t in self.targets})
         self._group_of = [self._groups.index(t.group) for t in self.targets]
+        self._members: dict[str, list[int]] = {}
+        for i, target in enumerate(self.targets):
+            self._members.setdefault(target.group, []).append(i)
+        careers = {t.career for t in self.targets if t.career}
+        self._other_careers = {c: [i for i, t in enumerate(self.targets)
+                                   if t.career and t.career != c] for c in careers}
 
     # ------------------------------------------------------------------ the message
     def read(self, text: str, state: ConversationState) -> Understanding:
+        """What ``text`` asks, read in the context of ``state``."""
         cleaned = clean_text(text)
-        segments = [normalise(s) for s in _BREAKS.split(cleaned)]
+        segments = [normalise(s.replace(",", " and ")) for s in _BREAKS.split(cleaned)]
         segments = [s for s in segments if s]
         words = [w for s in segments for w in s.split()]
         career = state.career or self.default_career
         if not words:
             return Understanding("bad_input", career, reply="bad_input")
         spots = self.spotter.find(words)
-        career = next((s.value for s in spots if s.kind == "career"), career)
-        level = next((s.value for s in spots if s.kind == "level"), None)
-        school = next((s.value for s in spots if s.kind == "school"), None)
-        online = "online" in words
-        base = {"career": career, "level": level, "school": school, "online": online}
-        other = self._other_occupation(spots, words)
-        if other is not None:
-            return Understanding("declined", reasons=(f"names {other}, not covered",),
-                                 reply="other_career", **base)  # type: ignore[arg-type]
+        base = Understanding(
+            "answer", next((s.value for s in spots if s.kind == "career"), career),
+            level=next((s.value for s in spots if s.kind == "level"), None),
+            school=next((s.value for s in spots if s.kind == "school"), None),
+            online="online" in words)
+        other = self._other_occupation(spots, words, _possessives(cleaned))
+        compared = other is not None and not _COMPARING.isdisjoint(words)
+        if other is not None and not compared:
+            return replace(base, kind="declined", reply="other_career",
+                           reasons=(f"names {other}, not covered",))
 
         marked: list[str] = []
         for segment in segments:
             marked += [*segment.split(), BOUNDARY]
         analysed = self.index.analyse_words(marked)
-        parts = self._parts(analysed, cleaned)
-        whole = _Part([w for w in analysed if w != BOUNDARY], True,
-                      _referring([w for w in analysed if w != BOUNDARY]))
-        questions, verdicts = self._questions(parts, whole, state.evolve(career=career))
-        alternatives = verdicts[0].ranked if verdicts else ()
+        whole_words = [w for w in analysed if w != BOUNDARY]
+        whole = _Part(whole_words, True, _referring(whole_words))
+        questions, verdicts = self._questions(self._parts(analysed, cleaned), whole,
+                                              state.evolve(career=base.career),
+                                              any(s.kind == "career" for s in spots),
+                                              compared)
+        best = verdicts[0]  # the whole message
+        candidate = next(((v.group, round(v.score, 4)) for v in verdicts
+                          if v.kind in (TOPIC, CHAT)), None)
+        base = replace(base, alternatives=best.ranked, candidate=candidate)
         follow = self._follow_up(spots, state, questions, _opens_referring(whole.words))
         if follow is not None:
-            return Understanding("answer", questions=(follow,), confidence=follow.score,
-                                 reasons=follow.reasons, alternatives=alternatives,
-                                 **base)  # type: ignore[arg-type]
+            questions = [follow]
         if questions:
-            return Understanding("answer", questions=tuple(questions),
-                                 confidence=min(q.score for q in questions),
-                                 reasons=tuple(r for q in questions for r in q.reasons),
-                                 alternatives=alternatives, **base)  # type: ignore[arg-type]
-        best = verdicts[0] if verdicts else None
-        if best is not None and best.kind == NEGATIVE and best.score >= THRESHOLD:
-            kind = "cannot_do" if best.target.reply == "cannot_do" else "fallback"
-            return Understanding(kind, confidence=best.score, alternatives=alternatives,
-                                 reasons=(f"out of scope: {best.target.id}",),
-                                 reply=best.target.reply, **base)  # type: ignore[arg-type]
-        if (best is not None and best.kind == TOPIC and best.runner_up is not None
-                and best.score >= THRESHOLD * 0.8):
-            return Understanding("did_you_mean", confidence=best.score,
-                                 options=(best.group, best.runner_up[0]),
-                                 alternatives=alternatives, reasons=("two topics fit",),
-                                 **base)  # type: ignore[arg-type]
-        if school is not None:
-            return Understanding("answer", questions=(Question(" ".join(words), "schools",
-                                                               None, THRESHOLD,
-                                                               ("names a school",)),),
-                                 confidence=THRESHOLD, **base)  # type: ignore[arg-type]
-        return Understanding("fallback", confidence=best.score if best else 0.0,
-                             alternatives=alternatives, reply="fallback",
-                             **base)  # type: ignore[arg-type]
+            return replace(base, questions=tuple(questions),
+                           confidence=min(q.score for q in questions),
+                           reasons=tuple(r for q in questions for r in q.reasons))
+        if best.kind == NEGATIVE and best.score >= THRESHOLD:
+            return replace(base, kind="out_of_scope", confidence=best.score,
+                           reply=best.target.reply, reasons=(f"like {best.target.id}",))
+        if best.kind == TOPIC and best.runner_up is not None \
+                and best.score >= THRESHOLD * DID_YOU_MEAN_FLOOR:
+            return replace(base, kind="did_you_mean", confidence=best.score,
+                           options=(best.group, best.runner_up[0]), reasons=("two topics fit",))
+        if base.school is not None and self.schools_topic:
+            return replace(base, questions=(Question(" ".join(words), self.schools_topic, None,
+                                                     THRESHOLD, ("names a school",)),),
+                           confidence=THRESHOLD)
+        return replace(base, kind="fallback", confidence=best.score, reply="fallback")
 
     # ------------------------------------------------------------------ parts
     def _parts(self, analysed: list[str], cleaned: str) -> list[_Part]:
@@ -224,28 +292,50 @@ class Reader:
             parts[-1].question_like = True
         return parts
 
-    def _questions(self, parts: list[_Part], whole: _Part,
-                   state: ConversationState) -> tuple[list[Question], list[_Verdict]]:
+    def _questions(self, parts: list[_Part], whole: _Part, state: ConversationState,
+                   names_career: bool = False, compared: bool = False,
+                   ) -> tuple[list[Question], list[_Verdict]]:
         """The confident questions of a message, and the verdicts (whole message first)."""
         judged: dict[tuple[str, ...], _Verdict] = {}
+
+        antecedent = self._antecedents.get((state.career or "", state.entry or state.topic
+                                            or ""), ())
+        if names_career and self.career_word:
+            # "coding pays well but what even is it?": "it" is the career the message names.
+            antecedent = (self.career_word,)
 
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
-                judged[key] = self._judge(part, state)
+                verdict = self._judge(part, state, compared)
+                if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
+                    # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
+                    resolved = _resolve(part, antecedent)
+                    if resolved is not None:
+                        other = self._judge(resolved, state, compared)
+                        if other.score > verdict.score:
+                            verdict = other
+                judged[key] = verdict
             return judged[key]
 
         whole_verdict = judge(whole)
         pieces = [clause for part in parts for clause in self._clauses(part, judge)]
+        # Topic questions only: a greeting or thanks around a question is not answered, and a
+        # conversation intent answers only a message that is one as a whole.
         found: list[tuple[_Part, _Verdict]] = []
         for piece in pieces:
             verdict = judge(piece)
-            if _confident(verdict) and all(v.group != verdict.group for _, v in found):
+            if (verdict.kind == TOPIC and _confident(verdict)
+                    and all(_asks(v) != _asks(verdict) for _, v in found)):
                 found.append((piece, verdict))
-        topics = [(p, v) for p, v in found if v.kind == TOPIC]
-        if topics:
+        if found:
             # "I'm 16. What do coders earn?": the question, not the background, is answered.
-            found = [(p, v) for p, v in topics if p.question_like] or topics
+            found = [(p, v) for p, v in found if p.question_like] or found
+        elif len(pieces) > 1 and all(judge(p).kind == CHAT and _confident(judge(p))
+                                     for p in pieces):
+            for piece in pieces:  # "thanks! bye"
+                if all(v.group != judge(piece).group for _, v in found):
+                    found.append((piece, judge(piece)))
         if not found and _confident(whole_verdict):
             found = [(whole, whole_verdict)]
         if (len(found) == 1 and found[0][1].group == whole_verdict.group
@@ -269,48 +359,78 @@ class Reader:
         pieces = [p for p in pieces if p]
         if len(pieces) < 2:
             return [part]
-        clauses = [_Part(p, _question_like(p) or part.question_like, _referring(p))
-                   for p in pieces]
-        verdicts = [judge(c) for c in clauses]
-        if all(_confident(v) for v in verdicts) and len({v.group for v in verdicts}) > 1:
-            return clauses
+        clauses = [_Part(p, _question_like(p), _referring(p)) for p in pieces]
+        # Keep the clauses that ask something of their own ("the pay, the hours, and if i can
+        # do it from home"); fillers ("ok back to coding") and background go.
+        asking = [c for c in clauses if c.question_like and _confident(judge(c))
+                  and (judge(c).evidence > 1 or _opens_question(c.words))]
+        if len({_asks(judge(c)) for c in asking}) > 1:
+            return asking
+        if len(asking) == 1 and any(not c.question_like for c in clauses):
+            return asking  # "my aunt says it pays well but what even is it": the question
         return [part]
 
     # ------------------------------------------------------------------ ranking
-    def _judge(self, part: _Part, state: ConversationState) -> _Verdict:
+    def _judge(self, part: _Part, state: ConversationState,
+               compared: bool = False) -> _Verdict:
         """Rank one part: the best group with its confidence and the entry that answers it."""
         words = part.words
         raw = self.index.raw_scores(words)
+        if self.answers is not None:
+            raw = [r + ANSWER_WEIGHT * a for r, a in zip(raw, self.answers.raw_scores(words),
+                                                          strict=True)]
         career = state.career or self.default_career
-        for i, target in enumerate(self.targets):
-            if target.career and target.career != career:
-                raw[i] = -1e9  # another career's question-level entries
+        for i in self._other_careers.get(career, ()):
+            raw[i] = -1e9  # another career's question-level entries
         boost = 0.0
         if state.topic is not None:
             if _opens_referring(words):
                 boost = CONTEXT_BOOST_STRONG
             elif part.referring or len(words) <= _SHORT:
                 boost = CONTEXT_BOOST
+        related_topic, names = self._related.get(career, ("", []))
+        if related_topic and (compared or any(_contains(words, name) for name in names)):
+            for i in self._members.get(related_topic, ()):
+                raw[i] += RELATED_BOOST  # "what do medical assistants make"
         if boost:
-            for i, target in enumerate(self.targets):
-                if target.group == state.topic:
-                    raw[i] += boost
-                    if target.kind == ENTRY and target.id == state.entry:
-                        raw[i] += CONTEXT_BOOST_ENTRY
-        best_raw = max(raw)
-        exps = [math.exp((r - best_raw) / TEMPERATURE) for r in raw]
+            for i in self._members.get(state.topic or "", ()):
+                raw[i] += boost
+                if self.targets[i].kind == ENTRY and self.targets[i].id == state.entry:
+                    raw[i] += CONTEXT_BOOST_ENTRY
+        if state.topic is not None:
+            # "and at insurance companies?" after pay: the entry that keyword names.
+            for i, phrase in self._keywords.get(career, ()):
+                if self.targets[i].group == state.topic and _contains(words, phrase):
+                    raw[i] += KEYWORD_BOOST
+        if WORDING_WEIGHT:
+            # The centroid favours small targets (an entry's few patterns are all about one
+            # thing); how closely the nearest pattern is worded corrects for that.
+            for i in nlargest(WORDING_CANDIDATES, range(len(raw)), key=raw.__getitem__):
+                raw[i] += WORDING_WEIGHT * self.index.likeness(i, words)[1]
+        # A topic scores as its best target (its own patterns or one of its entries), so a
+        # question that fits a topic and its entry is not split between them, and a topic
+        # with many entries gains nothing from their number.
+        group_raw = [-1e9] * len(self._groups)
+        for i, r in enumerate(raw):
+            g = self._group_of[i]
+            group_raw[g] = max(group_raw[g], r)
+        best_raw = max(group_raw)
+        exps = [math.exp((r - best_raw) / TEMPERATURE) for r in group_raw]
         total = sum(exps)
-        group_share = [0.0] * len(self._groups)
-        for i, e in enumerate(exps):
-            group_share[self._group_of[i]] += e / total
+        group_share = [e / total for e in exps]
         order = sorted(range(len(self._groups)), key=group_share.__getitem__, reverse=True)
         best_group = self._groups[order[0]]
-        members = [i for i, t in enumerate(self.targets) if t.group == best_group]
+        members = self._members[best_group]
         top = max(members, key=raw.__getitem__)
         _, likeness = self.index.likeness(top, words)
         share = group_share[order[0]]
         score = share * likeness ** LIKENESS_POWER
         target = self.targets[top]
+        evidence = self._evidence(words, members)
+        if evidence == 1 and likeness >= CLOSE_WORDING:
+            evidence = 2  # "what does a coder do": worded like one of its patterns
+        if target.kind in (TOPIC, ENTRY) and not evidence:
+            score = 0.0  # no word of the message is one this topic's patterns use
         entry = target if target.kind == ENTRY else None
         ranked = tuple((self._groups[g], round(group_share[g], 4)) for g in order[:4])
         runner = None
@@ -321,7 +441,21 @@ class Reader:
             if second_kind == TOPIC and gap <= DID_YOU_MEAN_MARGIN * 4 and score < SURE:
                 runner = (second, group_share[order[1]])
         kind = TOPIC if target.kind in (TOPIC, ENTRY) else target.kind
-        return _Verdict(best_group, kind, target, score, share, entry, runner, ranked)
+        return _Verdict(best_group, kind, target, score, share, entry, runner, ranked,
+                        evidence)
+
+    def _evidence(self, words: list[str], members: list[int]) -> int:
+        """2 when a telling content word of the message is used by one of ``members``,
+        1 when only the career's own name is, 0 when none is."""
+        level = 0
+        for w in words:
+            if w in STOPWORDS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
+                continue
+            if any(self.index.uses(i, w) for i in members):
+                if w != self.career_word:
+                    return 2
+                level = 1
+        return level
 
     def _question(self, part: _Part, verdict: _Verdict) -> Question:
         reasons = [f"{verdict.group} {verdict.score:.2f}"]
@@ -344,40 +478,97 @@ class Reader:
         if asked_other and not elliptical:
             return None
         for spot in spots:
-            if spot.kind == "keyword":
-                topic, _, entry = spot.value.partition(":")
-                if topic == state.topic:
-                    return Question("", topic, entry, max(THRESHOLD, *(q.score for q in
-                                                                      questions), 0.0),
-                                    (f"keyword of {entry} after {topic}",))
-            if spot.kind in ("level", "school") and state.topic == "schools":
-                return Question("", "schools", None, THRESHOLD, ("school filter",))
+            if spot.kind in ("level", "school") and state.topic == self.schools_topic:
+                return Question("", state.topic, None, THRESHOLD, ("school filter",))
         return None
 
-    def _other_occupation(self, spots: Sequence[Spot], words: list[str]) -> str | None:
+    def _other_occupation(self, spots: Sequence[Spot], words: list[str],
+                          possessive: set[str]) -> str | None:
         """The occupation or field of study a message asks about, when the bot does not
-        cover it and the message names no covered career."""
+        cover it and the message names no covered career. An occupation is context, not the
+        subject, after "with/to/from/by" ("work with doctors"), as a possessive ("the
+        doctor's notes"), before a place or document ("doctors' offices"), or as the user's
+        own background ("I'm a nurse", unless they want to become one)."""
         if any(s.kind in ("career", "covered") for s in spots):
             return None
         for spot in spots:
             if spot.kind == "subject":
                 return spot.value
-            if spot.kind == "occupation" and (spot.start == 0
-                                              or words[spot.start - 1] not in _CONTEXT_WORDS):
-                return spot.value
+            if spot.kind != "occupation":
+                continue
+            before = words[spot.start - 1] if spot.start > 0 else ""
+            after = words[spot.end] if spot.end < len(words) else ""
+            window = set(words[max(0, spot.start - _BACKGROUND_WINDOW):spot.start])
+            background = not window.isdisjoint(_FIRST_PERSON) and window.isdisjoint(_BECOMING)
+            if (before in _CONTEXT_WORDS or after in _CONTEXT_FOLLOWERS
+                    or words[spot.end - 1] in possessive or background):
+                continue
+            return spot.value
         return None
+
+
+def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
+    """``part`` with its first "it", "that" or "this" replaced by ``antecedent``."""
+    for i, word in enumerate(part.words):
+        if word in _PRONOUNS:
+            words = [*part.words[:i], *antecedent, *part.words[i + 1:]]
+            return _Part(words, part.question_like, part.referring)
+    return None
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
+        else word
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` (singular words) occurs in ``words`` (plural or singular)."""
+    n = len(phrase)
+    if not n or (phrase[0] not in words and phrase[0] + "s" not in words):
+        return False
+    keys = [_singular(w) for w in words]
+    return any(tuple(keys[i:i + n]) == phrase for i in range(len(keys) - n + 1))
+
+
+def _asks(verdict: _Verdict) -> tuple[str, str]:
+    """What a verdict answers: its topic and entry ("cost n time" asks two entries)."""
+    return verdict.group, verdict.entry.id if verdict.entry else ""
 
 
 def _confident(verdict: _Verdict) -> bool:
     return verdict.kind in (TOPIC, CHAT) and verdict.score >= THRESHOLD
 
 
+def _without_fillers(words: list[str]) -> list[str]:
+    start = 0
+    while start < len(words) and words[start] in _FILLERS:
+        start += 1
+    return words[start:]
+
+
+def _opens_question(words: list[str]) -> bool:
+    """Whether a part starts like a question ("honestly, what even is it")."""
+    rest = _without_fillers(words)
+    return bool(rest) and rest[0] in _QUESTION_OPENERS
+
+
 def _question_like(words: list[str]) -> bool:
+    """Whether a part reads as a question or a request, not as background or filler."""
+    words = _without_fillers(words)
     if not words:
         return False
-    if words[0] in _QUESTION_OPENERS or len(words) <= _SHORT:
-        return True
-    return words[0] not in _STATEMENT_OPENERS
+    if words[0] in _STATEMENT_OPENERS:  # "i'm 16" no; "i want to know the pay" yes
+        return not _ASKING.isdisjoint(words)
+    return True  # a question, or a bare ask ("pay for hospital coders")
+
+
+def _possessives(text: str) -> set[str]:
+    """Words written as possessives ("doctor's", "doctors'"), as normalised words."""
+    found: set[str] = set()
+    for match in _POSSESSIVE.finditer(text.replace("\u2019", "'")):
+        word = match.group(0).lower()
+        found.add(word[:-2] if word.endswith("'s") else word[:-1])
+    return found
 
 
 def _opens_referring(words: list[str]) -> bool:

@@ -26,7 +26,6 @@ from bot.knowledge.models import (
     Topic,
 )
 from bot.limits import MAX_ANSWER_CHARS, MAX_TITLE_CHARS
-from bot.matching import normalise
 from bot.yamlfile import LineDict, LineList, load_yaml
 
 # A pay or growth figure typed straight into an answer instead of coming from a sourced fact.
@@ -269,9 +268,14 @@ def _load_career(path: Path, problems: list[Problem]) -> Career | None:
         r.problem(root.line_of("id"), f"id {career_id!r} must be lower_snake_case")
     sources = _sources(r, root)
     facts = _facts(r, root, sources)
+    topics = _topics(r, root, facts)
+    related = r.texts(root, "related_occupations", required=False)
+    related_topic = r.text(root, "related_occupations_topic", required=bool(related))
+    if related_topic and related_topic not in topics:
+        r.problem(root.line_of("related_occupations_topic"), f"related_occupations_topic "
+                  f"'{related_topic}' is not a topic: use one of {', '.join(topics)}")
     return Career(career_id, r.text(root, "name"), r.texts(root, "aliases"),
-                  r.text(root, "summary"), sources, facts, _topics(r, root, facts),
-                  r.texts(root, "related_occupations", required=False), path)
+                  r.text(root, "summary"), sources, facts, topics, related, related_topic, path)
 
 
 def _load_schools(path: Path, problems: list[Problem]) -> Schools:
@@ -353,17 +357,6 @@ def _load_occupations(path: Path, problems: list[Problem]) -> Occupations:
                        r.texts(root, "subjects", required=False))
 
 
-def _check_coverage(knowledge: KnowledgeBase, problems: list[Problem], directory: Path) -> None:
-    """A covered career's names must not also be listed as an occupation it declines."""
-    declined = {normalise(p) for p in knowledge.others.occupations}
-    for career in knowledge.careers.values():
-        for name in (career.name, *career.aliases):
-            if normalise(name) in declined:
-                problems.append(Problem(directory / OCCUPATIONS_FILE, 1,
-                                        f"'{name}' names the covered career '{career.id}': "
-                                        "remove it from the occupations the bot declines"))
-
-
 def load_knowledge(directory: Path) -> KnowledgeBase:
     """Load every file under ``directory``; raise DataError listing all problems found."""
     problems: list[Problem] = []
@@ -385,7 +378,6 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         replies=_load_replies(directory / "conversation.yaml", problems),
         others=_load_occupations(directory / OCCUPATIONS_FILE, problems),
     )
-    _check_coverage(kb, problems, directory)
     if problems:
         raise DataError(problems)
     return kb

@@ -133,6 +133,7 @@ class Career:
     topics: dict[str, Topic]
     # Other occupations this career's answers cover (its similar careers): never declined.
     related_occupations: tuple[str, ...] = ()
+    related_occupations_topic: str = ""  # the topic that answers about them
     path: Path = Path()
 
     def entry(self, entry_id: str) -> Entry | None:

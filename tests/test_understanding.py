@@ -1,0 +1,154 @@
+"""How the bot reads what people really type: long messages, greetings around questions,
+shorthand for two questions, follow-ups that refer back, and things it must not answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.render import render_plain
+from bot.state import ConversationState
+
+
+def chat(engine: Engine, *messages: str) -> list[tuple[str, tuple[str, ...], str]]:
+    """Send messages in one chat; (intent, intents, plain answer) per message."""
+    state = ConversationState()
+    out = []
+    for message in messages:
+        reply, state = engine.respond(message, state)
+        out.append((reply.intent, reply.intents, render_plain(reply)))
+    return out
+
+
+@pytest.mark.parametrize("message,topics", [
+    ("my aunt keeps saying coding pays well but honestly what even is it? i'm 16",
+     {"overview", "duties"}),
+    ("after ten years in retail I know zero about hospitals, what would this job have me "
+     "doing?", {"duties", "overview"}),
+])
+def test_long_natural_messages_are_answered(engine: Engine, message: str,
+                                            topics: set[str]) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent in topics
+    assert "code" in answer.lower()
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("yo! what does a coder actually do?", "duties"),
+    ("hey, quick question: how much do coders make?", "salary"),
+    ("ok but do I need a license", "licensure"),
+    ("so, what's the job outlook", "outlook"),
+])
+def test_greetings_and_openers_around_a_question_answer_the_question(
+        engine: Engine, message: str, intent: str) -> None:
+    assert chat(engine, message)[0][0] == intent
+
+
+def test_thanks_then_a_follow_up_answers_the_follow_up(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "what do coders do?", "great, ty. and pay?")
+    assert intent == "salary"
+    assert "$" in answer
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("certs / training?", {"certification", "education"}),
+    ("pay + hours?", {"salary", "work_environment"}),
+    ("degree & salary", {"education", "salary"}),
+    ("I'm 30. How long is school? What's the pay?", {"education", "salary"}),
+    ("skills n outlook", {"skills", "outlook"}),
+])
+def test_shorthand_joins_are_split_into_questions(engine: Engine, message: str,
+                                                   expected: set[str]) -> None:
+    [(_, intents, _)] = chat(engine, message)
+    assert expected <= set(intents)
+
+
+def test_billing_and_coding_is_one_thing_not_two_questions(engine: Engine) -> None:
+    [(intent, intents, _)] = chat(engine, "how much do billing and coding specialists make")
+    assert intent == "salary" and intents == ("salary",)
+
+
+def test_pronoun_follow_up_is_read_against_the_last_answer(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "tell me about the cpc exam", "can I take it from home")
+    assert intent == "certification"
+    assert "online" in answer.lower()
+
+
+def test_short_follow_up_keeps_the_topic(engine: Engine) -> None:
+    _, (intent, _, _) = chat(engine, "how much do coders make", "with 5 years experience?")
+    assert intent == "salary"
+
+
+def test_a_clear_new_question_still_wins_over_the_context(engine: Engine) -> None:
+    _, (intent, _, _) = chat(engine, "how much do coders make",
+                             "ok different question, do I need a license?")
+    assert intent == "licensure"
+
+
+@pytest.mark.parametrize("message", [
+    "what do MRI techs earn",
+    "how much do dental assistants make an hour",
+    "how long does it take to become a sonographer",
+    "CDL driver salary",
+    "is nursing school hard",
+    "do pharmacy techs need a license",
+])
+def test_other_occupations_are_declined_not_answered_with_coding_facts(
+        engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "$" not in answer and "only know about" in answer
+
+
+def test_other_occupation_in_a_follow_up_is_declined(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "how much do coders make", "what about plumbers?")
+    assert intent == "fallback" and "only know about" in answer
+
+
+@pytest.mark.parametrize("message", [
+    "what do medical assistants make",
+    "is a receptionist job similar",
+    "how much do health information technologists earn",
+])
+def test_the_similar_careers_it_covers_are_answered(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "similar_careers"
+    assert "$" in answer
+
+
+@pytest.mark.parametrize("message", [
+    "book my CPC exam for me",
+    "fill in the application for me",
+    "phone the college and ask about fees",
+])
+def test_requests_to_act_say_what_the_bot_can_and_cannot_do(engine: Engine,
+                                                            message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "can't" in answer.lower() and "tap a topic" in answer.lower()
+
+
+@pytest.mark.parametrize("message", [
+    "what does error code 404 mean",
+    "how many calories are in a banana",
+    "what's the population of canada",
+    "tell me a joke",
+])
+def test_world_questions_and_other_codes_fall_back(engine: Engine, message: str) -> None:
+    assert chat(engine, message)[0][0] == "fallback"
+
+
+def test_understanding_names_questions_entry_and_reasons(engine: Engine) -> None:
+    understanding = engine.understand("how much do coders make at insurance companies?",
+                                      ConversationState())
+    assert understanding.kind == "answer"
+    [question] = understanding.questions
+    assert question.intent == "salary" and question.entry == "insurance"
+    assert understanding.reasons
+
+
+def test_occupation_as_context_is_not_declined(engine: Engine) -> None:
+    for message in ("do coders have to read the doctor's notes",
+                    "do coders work in doctors' offices"):
+        reply, _ = engine.respond(message, ConversationState())
+        assert "only know about" not in render_plain(reply)
