@@ -11,3 +11,5 @@ MAX_ANSWER_CHARS = TELEGRAM_MESSAGE_CHARS - 200
 TYPICAL_ANSWER_CHARS = 600  # `career-bot check` warns about answers longer than this
 MESSAGE_CHARS = 500  # a user's message is read up to here (three questions fit easily)
 MAX_QUESTIONS = 3  # questions answered from one message
+MAX_CLAUSES = 6  # sentences read per message, and clauses per sentence (bounds the work)
+MAX_WORD_CHARS = 30  # longer "words" are noise ("aaaa…"): they are cut to this length

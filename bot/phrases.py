@@ -46,7 +46,7 @@ class PhraseSpotter:
     def __init__(self, phrases: Iterable[tuple[str, str, str]],
                  known_words: Iterable[str] = ()) -> None:
         self._by_key: dict[str, tuple[str, str]] = {}
-        self._by_length: dict[int, list[str]] = {}
+        self._by_length: dict[tuple[int, str], list[str]] = {}
         # Phrase lengths by first word, longest first: exact matching is one lookup per word.
         self._lengths_by_first: dict[str, list[int]] = {}
         words: set[str] = set()
@@ -58,13 +58,13 @@ class PhraseSpotter:
             if key in self._by_key:
                 continue
             self._by_key[key] = (kind, value)
-            self._by_length.setdefault(len(tokens), []).append(key)
+            self._by_length.setdefault((len(tokens), key[0]), []).append(key)
             lengths = self._lengths_by_first.setdefault(key.split()[0], [])
             if len(tokens) not in lengths:
                 lengths.append(len(tokens))
                 lengths.sort(reverse=True)
             words.update(key.split())
-        self._fuzzy_lengths = sorted(self._by_length, reverse=True)
+        self._fuzzy_lengths = sorted({n for n, _ in self._by_length}, reverse=True)
         self._known = words | {_singular(w) for w in known_words}
 
     def find(self, words: list[str]) -> list[Spot]:
@@ -102,7 +102,12 @@ class PhraseSpotter:
                 window = " ".join(keys[start:start + n])
                 if len(window) < _MIN_FUZZY_CHARS:
                     continue
-                best = process.extractOne(window, self._by_length[n], scorer=fuzz.ratio,
+                # Phrases of the same length and first letter: typos rarely hit the first
+                # letter, and the phrase list (thousands of occupations) stays small to scan.
+                candidates = self._by_length.get((n, window[0]))
+                if not candidates:
+                    continue
+                best = process.extractOne(window, candidates, scorer=fuzz.ratio,
                                           processor=None, score_cutoff=_FUZZY_CUTOFF)
                 if best is not None:
                     kind, value = self._by_key[best[0]]

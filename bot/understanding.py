@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from heapq import nlargest
 
-from bot.limits import MAX_QUESTIONS, MESSAGE_CHARS
+from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
 from bot.matching.features import STOPWORDS
 from bot.phrases import PhraseSpotter, Spot
@@ -99,7 +99,6 @@ _BECOMING = frozenset({"become", "becoming", "be", "studying", "study"})
 # same thing?") is a question about similar careers, not about that occupation.
 _COMPARING = frozenset({"similar", "same", "compare", "compared", "comparison", "vs", "versus",
                         "difference", "different", "alike", "related"})
-_POSSESSIVE = re.compile(r"(\w+)(?:'s|s')(?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +223,8 @@ class Reader:
     def read(self, text: str, state: ConversationState) -> Understanding:
         """What ``text`` asks, read in the context of ``state``."""
         cleaned = clean_text(text)
-        segments = [normalise(s.replace(",", " and ")) for s in _BREAKS.split(cleaned)]
+        segments = [" ".join(w[:MAX_WORD_CHARS] for w in normalise(s.replace(",", " and ")).split())
+                    for s in _BREAKS.split(cleaned)]
         segments = [s for s in segments if s]
         words = [w for s in segments for w in s.split()]
         career = state.career or self.default_career
@@ -319,7 +319,7 @@ class Reader:
             return judged[key]
 
         whole_verdict = judge(whole)
-        pieces = [clause for part in parts for clause in self._clauses(part, judge)]
+        pieces = [clause for part in parts[:MAX_CLAUSES] for clause in self._clauses(part, judge)]
         # Topic questions only: a greeting or thanks around a question is not answered, and a
         # conversation intent answers only a message that is one as a whole.
         found: list[tuple[_Part, _Verdict]] = []
@@ -356,7 +356,7 @@ class Reader:
                     pieces.append([])
             else:
                 pieces[-1].append(word)
-        pieces = [p for p in pieces if p]
+        pieces = [p for p in pieces if p][:MAX_CLAUSES]
         if len(pieces) < 2:
             return [part]
         clauses = [_Part(p, _question_like(p), _referring(p)) for p in pieces]
@@ -565,9 +565,14 @@ def _question_like(words: list[str]) -> bool:
 def _possessives(text: str) -> set[str]:
     """Words written as possessives ("doctor's", "doctors'"), as normalised words."""
     found: set[str] = set()
-    for match in _POSSESSIVE.finditer(text.replace("\u2019", "'")):
-        word = match.group(0).lower()
-        found.add(word[:-2] if word.endswith("'s") else word[:-1])
+    if "'" not in text and "\u2019" not in text:
+        return found
+    for token in text.replace("\u2019", "'").lower().split():
+        token = token.strip(".,;:!?\"()")
+        if token.endswith("'s"):
+            found.add(token[:-2])
+        elif token.endswith("s'"):
+            found.add(token[:-1])
     return found
 
 
