@@ -24,6 +24,7 @@ from bot.phrases import PhraseSpotter
 from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target
 
 _SENTENCE = re.compile(r"[.!?\n•:;]+")
+_TECH = re.compile(r" (?:technician|technologist)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +162,14 @@ def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter
         phrases += [("level", level.id, a) for a in (level.label, *level.aliases)]
     for school in knowledge.schools.schools:
         phrases += [("school", school.id, a) for a in (school.name, *school.aliases)]
-    phrases += [("occupation", o, o) for o in knowledge.others.occupations
-                if normalise(o) not in covered]
+    for occupation in knowledge.others.occupations:
+        if normalise(occupation) in covered:
+            continue
+        phrases.append(("occupation", occupation, occupation))
+        # People shorten "... technician" and "... technologist" to "... tech".
+        short = _TECH.sub(" tech", occupation)
+        if short != occupation and normalise(short) not in covered:
+            phrases.append(("occupation", occupation, short))
     phrases += [("subject", s, s) for s in knowledge.others.subjects]
     return PhraseSpotter(phrases, known_words=pattern_words)
 

@@ -270,7 +270,7 @@ class Reader:
                 and best.score >= THRESHOLD * DID_YOU_MEAN_FLOOR:
             return replace(base, kind="did_you_mean", confidence=best.score,
                            options=(best.group, best.runner_up[0]), reasons=("two topics fit",))
-        if base.school is not None and self.schools_topic:
+        if base.school is not None and self.schools_topic and best.kind != NEGATIVE:
             return replace(base, questions=(Question(" ".join(words), self.schools_topic, None,
                                                      THRESHOLD, ("names a school",)),),
                            confidence=THRESHOLD)
