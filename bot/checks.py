@@ -16,6 +16,7 @@ from bot.limits import TELEGRAM_MESSAGE_CHARS, TYPICAL_ANSWER_CHARS
 from bot.matching import normalise
 from bot.render import render_plain
 from bot.state import ConversationState
+from bot.understanding import TOPIC
 
 # Patterns of two targets this similar (token_sort_ratio, 0..100) confuse the matcher.
 COLLISION_SCORE = 90.0
@@ -23,8 +24,10 @@ STALE_AFTER_YEARS = 3
 
 
 def collisions(engine: Engine, min_score: float = COLLISION_SCORE) -> list[Problem]:
-    """Pairs of patterns of different topics, entries or groups that are nearly the same
-    sentence (an entry and its own topic may share wording: they add up)."""
+    """Pairs of patterns of different targets (topics, entries, conversation intents,
+    out-of-scope groups) that are nearly the same sentence: the bot cannot tell them apart.
+    A topic's own patterns and its entries' may be alike: a broad answer and a narrower one
+    of the same topic both answer such a question."""
     _, patterns, _ = target_patterns(engine.knowledge, engine.intents)
     targets = engine.catalogue.targets
     flat = [(key, p) for key, pats in patterns.items() for p in pats]
@@ -36,7 +39,10 @@ def collisions(engine: Engine, min_score: float = COLLISION_SCORE) -> list[Probl
                                                 processor=None, score_cutoff=min_score,
                                                 limit=None):
             key_b, pat_b = flat[i + 1 + offset]
-            if key_a == key_b or targets[key_a].group == targets[key_b].group:
+            a, b = targets[key_a], targets[key_b]
+            if key_a == key_b or (a.career and b.career and a.career != b.career):
+                continue  # the same target, or entries of two careers (copied wording)
+            if a.group == b.group and TOPIC in (a.kind, b.kind):
                 continue
             problems.append(Problem(
                 pat_b.path, pat_b.line,

@@ -195,3 +195,57 @@ def test_entry_that_is_not_a_mapping_says_what_it_should_hold(
     assert any(p.startswith(f"{path}:{line}: 'broken_fact' under 'facts' must be a mapping "
                             "with value, source and as_of, not the number 5")
                for p in _problems(knowledge, intents))
+
+
+def test_entries_are_validated_like_topics(data_copy: tuple[Path, Path]) -> None:
+    knowledge, intents = data_copy
+    path = knowledge / CAREER
+    _edit(path, "    entries:\n", "    entries:\n      no_patterns:\n        title: Nothing\n"
+                                  "        answer: An answer nobody can reach.\n", )
+    problems = _problems(knowledge, intents)
+    line = _line_of(path, "no_patterns:")
+    assert any(p.startswith(f"{path}:{line}") and "missing 'patterns:'" in p
+               for p in problems), problems
+
+
+def test_entry_patterns_that_collide_across_topics_are_reported(
+    data_copy: tuple[Path, Path]
+) -> None:
+    knowledge, intents = data_copy
+    path = knowledge / CAREER
+    _add_pattern(intents, "licensure", "how much does the cpc exam cost altogether")
+    text = path.read_text(encoding="utf-8")
+    marker = "        patterns:\n"
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "          - how much does the cpc exam "
+                                 "costs altogether\n", 1), encoding="utf-8")
+    collision = [p for p in _problems(knowledge, intents) if "collides" in p]
+    assert len(collision) == 1 and "topic:licensure" in collision[0], collision
+
+
+def test_an_entry_id_used_twice_is_refused(data_copy: tuple[Path, Path]) -> None:
+    knowledge, intents = data_copy
+    path = knowledge / CAREER
+    text = path.read_text(encoding="utf-8")
+    first = text.index("    entries:\n") + len("    entries:\n")
+    second = text.index("    entries:\n", first) + len("    entries:\n")
+    entry_id = text[first:].split(":", 1)[0].strip()
+    block = f"      {entry_id}:\n        title: Again\n        patterns: [ask again]\n" \
+            "        answer: Again.\n"
+    path.write_text(text[:second] + block + text[second:], encoding="utf-8")
+    problems = _problems(knowledge, intents)
+    assert any(f"entry id '{entry_id}' is also used" in p for p in problems), problems
+
+
+def test_a_topics_value_of_the_wrong_type_is_a_problem_not_a_crash(
+    data_copy: tuple[Path, Path]
+) -> None:
+    knowledge, intents = data_copy
+    path = knowledge / CAREER
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ntopics:\n")
+    path.write_text(text[:start] + "\ntopics: 5\n", encoding="utf-8")
+    problems = _problems(knowledge, intents)
+    line = _line_of(path, "topics: 5")
+    assert any(p.startswith(f"{path}:{line}: 'topics' must be a mapping") for p in problems), \
+        problems

@@ -71,6 +71,7 @@ class _Reader:
                 self.problem(line, f"'{entry_id}' under '{key}' is not a valid id: use "
                                    "lower_snake_case letters, digits and '_'")
             elif isinstance(raw, LineDict):
+                raw.line = line  # problems about the entry as a whole point at its id
                 yield entry_id, raw
             else:
                 self.problem(line, f"'{entry_id}' under '{key}' must be a mapping with "
