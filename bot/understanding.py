@@ -49,7 +49,7 @@ LIKENESS_POWER = 0.25
 # set at 0.05, none lost elsewhere; 0.3 costs points.
 ANSWER_WEIGHT = 0.05
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
-WORDING_CANDIDATES = 6  # ... to this many best targets
+WORDING_CANDIDATES = 4  # ... to this many best targets
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
 
 TOPIC, ENTRY, CHAT, NEGATIVE = "topic", "entry", "chat", "negative"
@@ -403,11 +403,13 @@ class Reader:
             for i, phrase in self._keywords.get(career, ()):
                 if self.targets[i].group == state.topic and _contains(words, phrase):
                     raw[i] += KEYWORD_BOOST
+        likeness_of: dict[int, float] = {}
         if WORDING_WEIGHT:
             # The centroid favours small targets (an entry's few patterns are all about one
             # thing); how closely the nearest pattern is worded corrects for that.
             for i in nlargest(WORDING_CANDIDATES, range(len(raw)), key=raw.__getitem__):
-                raw[i] += WORDING_WEIGHT * self.index.likeness(i, words)[1]
+                likeness_of[i] = self.index.likeness(i, words)[1]
+                raw[i] += WORDING_WEIGHT * likeness_of[i]
         # A topic scores as its best target (its own patterns or one of its entries), so a
         # question that fits a topic and its entry is not split between them, and a topic
         # with many entries gains nothing from their number.
@@ -423,7 +425,9 @@ class Reader:
         best_group = self._groups[order[0]]
         members = self._members[best_group]
         top = max(members, key=raw.__getitem__)
-        _, likeness = self.index.likeness(top, words)
+        likeness = likeness_of.get(top)
+        if likeness is None:
+            likeness = self.index.likeness(top, words)[1]
         share = group_share[order[0]]
         score = share * likeness ** LIKENESS_POWER
         target = self.targets[top]
