@@ -12,17 +12,24 @@ from bot.engine import Engine
 from bot.evaluation import evaluate, load_set
 from tests.conftest import REPO
 
-MIN_IN_SCOPE = 0.90
-MIN_OUT_OF_SCOPE = 0.90
+# Per set: the least share of in-scope and of out-of-scope questions answered right. The blind
+# sets' bars sit a little under what they scored, so a change that makes the bot understand
+# real questions worse fails here.
+BARS = {
+    "labelled.yaml": (0.90, 0.90),
+    "paraphrases.yaml": (0.90, 0.90),
+    "blind1.yaml": (0.85, 0.95),
+}
 
 
-@pytest.mark.parametrize("name", ["labelled.yaml", "paraphrases.yaml"])
+@pytest.mark.parametrize("name", sorted(BARS))
 def test_labelled_questions(engine: Engine, name: str) -> None:
+    min_in_scope, min_out_of_scope = BARS[name]
     report = evaluate(engine, load_set(REPO / "tests" / "data" / name))
     oos = [o for o in report.outcomes if o.expected == ("fallback",)]
     in_scope = [o for o in report.outcomes if o.expected != ("fallback",)]
     misses = "\n".join(f"{o.question!r}: expected {o.expected}, {o.why}"
                        for o in report.outcomes if not o.ok)
     assert len(in_scope) >= 80 and len(oos) >= 20  # enough questions to mean something
-    assert sum(o.ok for o in in_scope) / len(in_scope) >= MIN_IN_SCOPE, misses
-    assert sum(o.ok for o in oos) / len(oos) >= MIN_OUT_OF_SCOPE, misses
+    assert sum(o.ok for o in in_scope) / len(in_scope) >= min_in_scope, misses
+    assert sum(o.ok for o in oos) / len(oos) >= min_out_of_scope, misses
