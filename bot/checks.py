@@ -14,6 +14,7 @@ from bot.errors import DataError, Problem
 from bot.knowledge import KnowledgeBase
 from bot.limits import TELEGRAM_MESSAGE_CHARS, TYPICAL_ANSWER_CHARS
 from bot.matching import normalise
+from bot.matching.spelling import english_words
 from bot.render import render_plain
 from bot.state import ConversationState
 from bot.understanding import TOPIC
@@ -39,6 +40,8 @@ def collisions(engine: Engine, min_score: float = COLLISION_SCORE) -> list[Probl
                                                 processor=None, score_cutoff=min_score,
                                                 limit=None):
             key_b, pat_b = flat[i + 1 + offset]
+            if not _really_alike(texts[i], later[offset]):
+                continue  # "what is the cca" vs "what is the crc": a different word, not a typo
             a, b = targets[key_a], targets[key_b]
             if key_a == key_b or (a.career and b.career and a.career != b.career):
                 continue  # the same target, or entries of two careers (copied wording)
@@ -50,6 +53,26 @@ def collisions(engine: Engine, min_score: float = COLLISION_SCORE) -> list[Probl
                 f"({key_a}, {pat_a.path.name}:{pat_a.line}), similarity {score:.0f}: "
                 "reword one or move it to the right place"))
     return problems
+
+
+_SHORT_WORD = 4  # "cca", "crc", "ccs": short initials one letter apart name different things
+
+
+def _really_alike(a: str, b: str) -> bool:
+    """Whether two similar patterns really say the same: not when they differ in a short word
+    such as a credential's initials ("what is the cca" / "what is the crc"), which looks alike
+    letter by letter but names something else."""
+    words_a, words_b = set(a.split()), set(b.split())
+    only_a, only_b = words_a - words_b, words_b - words_a
+
+    english = english_words()
+
+    def distinct(word: str, others: set[str]) -> bool:
+        return len(word) <= _SHORT_WORD and word not in english and not any(
+            word.startswith(o) or o.startswith(word) for o in others)
+
+    return not any(distinct(w, only_b) for w in only_a) and \
+        not any(distinct(w, only_a) for w in only_b)
 
 
 def _pressable(engine: Engine) -> list[str]:

@@ -32,7 +32,7 @@ from bot.state import ConversationState
 # first blind set; `career-bot eval` prints the sweep). A part whose best topic scores under
 # THRESHOLD is not answered; when the runner-up topic's share is within DID_YOU_MEAN_GAP of the
 # winner's and the score is under SURE, the two are offered as "did you mean" buttons.
-THRESHOLD = 0.35
+THRESHOLD = 0.3
 SURE = 0.75
 DID_YOU_MEAN_GAP = 0.2
 DID_YOU_MEAN_FLOOR = 0.8  # offered from THRESHOLD x this
@@ -436,6 +436,7 @@ class Reader:
             evidence = 2  # "what does a coder do": worded like one of its patterns
         if target.kind in (TOPIC, ENTRY) and not evidence:
             score = 0.0  # no word of the message is one this topic's patterns use
+
         entry = target if target.kind == ENTRY else None
         ranked = tuple((self._groups[g], round(group_share[g], 4)) for g in order[:4])
         runner = None
