@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from bot.knowledge.models import PLACEHOLDER, Career, Fact, Level, School, Schools
+from bot.knowledge.models import PLACEHOLDER, Career, Fact, Level, School, Schools, Source
 from bot.reply import Section
 
 
@@ -21,35 +22,41 @@ def fill(text: str, career: Career) -> tuple[str, list[Fact]]:
     return PLACEHOLDER.sub(value, text), used
 
 
-def source_line(facts: list[Fact]) -> str | None:
-    """"Source: BLS, May 2024" for the facts shown (each source once, with its dates)."""
-    if not facts:
+def source_line(facts: list[Fact], cites: Sequence[Source] = ()) -> str | None:
+    """"Source: BLS, May 2024" for the facts shown (each source once, with its dates), then
+    the sources the answer cites for statements that are not figures."""
+    if not facts and not cites:
         return None
     by_source: dict[str, list[str]] = {}
     for fact in facts:
         dates = by_source.setdefault(fact.source.short, [])
         if fact.as_of.text not in dates:
             dates.append(fact.as_of.text)
-    parts = [f"{name}, {' and '.join(dates)}" for name, dates in by_source.items()]
+    for source in cites:
+        by_source.setdefault(source.short, [])
+    parts = [f"{name}, {' and '.join(dates)}" if dates else name
+             for name, dates in by_source.items()]
     label = "Source" if len(parts) == 1 else "Sources"
     return f"{label}: {'; '.join(parts)}"
 
 
-def answer_section(career: Career, title: str, answer: str) -> Section:
+def answer_section(career: Career, title: str, answer: str,
+                   cites: Sequence[Source] = ()) -> Section:
     body, facts = fill(answer, career)
-    return Section(body=body, title=title, source=source_line(facts))
+    return Section(body=body, title=title, source=source_line(facts, cites))
 
 
-def more_section(career: Career, title: str, answer: str, more: str, intro: str) -> Section:
-    """The longer text behind an answer, then where each of its figures comes from."""
+def more_section(career: Career, title: str, answer: str, more: str, intro: str,
+                 cites: Sequence[Source] = ()) -> Section:
+    """The longer text behind an answer, then where each of its statements comes from."""
     body, facts = fill(more, career)
     _, shown = fill(answer, career)
     facts = list(dict.fromkeys([*shown, *facts]))
     lines: list[str] = []
-    for source in dict.fromkeys(f.source for f in facts):
+    for source in dict.fromkeys([*(f.source for f in facts), *cites]):
         dated = ", ".join(dict.fromkeys(
             f.as_of_note or f.as_of.text for f in facts if f.source == source))
-        line = f"• {source.name} (data: {dated})"
+        line = f"• {source.name}" + (f" (data: {dated})" if dated else "")
         if source.note:
             line += f". {source.note}"
         if source.url:
@@ -63,10 +70,11 @@ def more_section(career: Career, title: str, answer: str, more: str, intro: str)
 
 def _school_line(school: School, levels: dict[str, Level]) -> str:
     labels = [levels[lv].label for lv in school.levels if lv in levels]
-    labels += [f"{levels[lv].label} (found on its own site)" for lv in
-               school.levels_found_elsewhere if lv in levels]
+    found = [levels[lv].label for lv in school.levels_found_elsewhere if lv in levels]
+    if found:
+        labels.append(f"{', '.join(found)}, not in the listing but found in {school.source}")
     online = ", online" if school.online else ""
-    return f"• {school.name} ({', '.join(labels)}{online}): {school.note}"
+    return f"• {school.name} ({'; '.join(labels)}{online}): {school.note}"
 
 
 def schools_section(career: Career, schools: Schools, level: str | None, intro: str, *,

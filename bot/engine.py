@@ -160,14 +160,18 @@ class Engine:
         """Where the facts come from, how current they are and when each was checked."""
         lines: list[str] = []
         for career in self.knowledge.careers.values():
+            cited = {s.id for holder in [*career.topics.values(), *career.entries()]
+                     for s in holder.cites}
             for source in career.sources.values():
                 facts = [f for f in career.facts.values() if f.source == source]
-                if not facts:
+                if not facts and source.id not in cited:
                     continue
                 dates = ", ".join(dict.fromkeys(f.as_of.text for f in sorted(
                     facts, key=lambda f: (f.as_of.year, f.as_of.month or 0), reverse=True)))
-                line = f"• {source.name} (data: {dates}"
-                line += f"; checked {source.checked})" if source.checked else ")"
+                details = [d for d in (f"data: {dates}" if dates else "",
+                                       f"checked {source.checked}" if source.checked else "")
+                           if d]
+                line = f"• {source.name}" + (f" ({'; '.join(details)})" if details else "")
                 if source.note:
                     line += f". {source.note}"
                 if source.url:
@@ -216,10 +220,8 @@ class Engine:
         if topic.lists_schools and entry is None:
             return self._schools_reply(topic, career, state, understanding, question.score,
                                        explicit_level)
-        if entry is not None:
-            section = answer_section(career, entry.title, entry.answer)
-        else:
-            section = answer_section(career, topic.title, topic.answer)
+        holder: Entry | Topic = entry if entry is not None else topic
+        section = answer_section(career, holder.title, holder.answer, holder.cites)
         reply = Reply(intent=intent, intents=(intent,), confidence=question.score,
                       sections=(section,), entry=entry.id if entry else None,
                       answered=(entry.id if entry else intent,),
@@ -252,7 +254,7 @@ class Engine:
             return None
         holder: Entry | Topic = entry if entry is not None else topic
         section = more_section(career, holder.title, holder.answer, holder.more,
-                               self._text("more_intro"))
+                               self._text("more_intro"), holder.cites)
         return Reply(intent=topic.id, intents=(topic.id,), confidence=1.0,
                      sections=(section,), entry=entry.id if entry else None,
                      answered=(key,),
@@ -303,7 +305,8 @@ class Engine:
         from bot.answers import fill
 
         _, facts = fill(holder.answer, career)
-        return bool(holder.more) or any(f.source.note for f in facts)
+        return bool(holder.more) or any(f.source.note for f in facts) or any(
+            s.note for s in holder.cites)
 
     def _level_buttons(self, current: str | None, topic: Topic) -> tuple[Suggestion, ...]:
         levels = self.knowledge.schools.levels

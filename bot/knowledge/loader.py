@@ -206,7 +206,7 @@ def _facts(r: _Reader, root: LineDict, sources: dict[str, Source]) -> dict[str, 
 
 
 def _entries(r: _Reader, tid: str, raw: LineDict, facts: dict[str, Fact],
-             seen: dict[str, int]) -> dict[str, Entry]:
+             sources: dict[str, Source], seen: dict[str, int]) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     for eid, eraw in r.entries(raw, "entries", "title, patterns and answer", required=False):
         line = eraw.line
@@ -223,8 +223,20 @@ def _entries(r: _Reader, tid: str, raw: LineDict, facts: dict[str, Fact],
         patterns = tuple(Pattern(text, r.path, pline)
                          for text, pline in r.lines(eraw, "patterns"))
         entries[eid] = Entry(eid, tid, title, patterns, answer,
-                             r.texts(eraw, "keywords", required=False), more, line)
+                             r.texts(eraw, "keywords", required=False), more, line,
+                             _cites(r, eraw, sources))
     return entries
+
+
+def _cites(r: _Reader, raw: LineDict, sources: dict[str, Source]) -> tuple[Source, ...]:
+    """The ``sources:`` an answer cites for statements that are not figures."""
+    found: list[Source] = []
+    for sid, line in r.lines(raw, "sources", required=False):
+        if sid in sources:
+            found.append(sources[sid])
+        else:
+            r.problem(line, f"'{sid}' is not a source: add it under 'sources:' or fix the name")
+    return tuple(found)
 
 
 def _title(r: _Reader, raw: LineDict, where: str) -> str:
@@ -235,7 +247,8 @@ def _title(r: _Reader, raw: LineDict, where: str) -> str:
     return title
 
 
-def _topics(r: _Reader, root: LineDict, facts: dict[str, Fact]) -> dict[str, Topic]:
+def _topics(r: _Reader, root: LineDict, facts: dict[str, Fact],
+            sources: dict[str, Source]) -> dict[str, Topic]:
     topics: dict[str, Topic] = {}
     seen: dict[str, int] = {}
     for tid, raw in r.entries(root, "topics", "title and answer"):
@@ -246,8 +259,8 @@ def _topics(r: _Reader, root: LineDict, facts: dict[str, Fact]) -> dict[str, Top
         check_answer(r, raw.line_of("more"), f"topic '{tid}' (more)", more, facts)
         topics[tid] = Topic(tid, _title(r, raw, f"topic '{tid}'"), answer,
                             r.texts(raw, "related", required=False),
-                            _entries(r, tid, raw, facts, seen), more,
-                            r.flag(raw, "lists_schools"), raw.line)
+                            _entries(r, tid, raw, facts, sources, seen), more,
+                            r.flag(raw, "lists_schools"), raw.line, _cites(r, raw, sources))
     section = root.get("topics")
     for tid, topic in topics.items():
         for i, rel in enumerate(topic.related):
@@ -269,7 +282,7 @@ def _load_career(path: Path, problems: list[Problem]) -> Career | None:
         r.problem(root.line_of("id"), f"id {career_id!r} must be lower_snake_case")
     sources = _sources(r, root)
     facts = _facts(r, root, sources)
-    topics = _topics(r, root, facts)
+    topics = _topics(r, root, facts, sources)
     related = r.texts(root, "related_occupations", required=False)
     related_topic = r.text(root, "related_occupations_topic", required=bool(related))
     if related_topic and related_topic not in topics:
@@ -302,8 +315,11 @@ def _load_schools(path: Path, problems: list[Problem]) -> Schools:
         if sid in seen:
             r.problem(raw.line_of("id"), f"school id '{sid}' is used twice: make it unique")
         seen.add(sid)
-        listed = r.texts(raw, "levels")
+        listed = r.texts(raw, "levels", required=False)
         elsewhere = r.texts(raw, "levels_found_elsewhere", required=False)
+        if not listed and not elsewhere:
+            r.problem(raw.line, f"school '{sid}' needs 'levels' (as listed) or "
+                                "'levels_found_elsewhere' (with its source)")
         for key in ("levels", "levels_found_elsewhere"):
             for j, lv in enumerate(r.texts(raw, key, required=False)):
                 if lv not in levels:

@@ -108,6 +108,7 @@ class Entry:
     keywords: tuple[str, ...] = ()  # after its topic, these words pick this entry
     more: str = ""
     line: int = 0
+    cites: tuple[Source, ...] = ()  # sources of statements that are not figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class Topic:
     more: str = ""
     lists_schools: bool = False  # the answer is followed by the school list
     line: int = 0
+    cites: tuple[Source, ...] = ()  # sources of statements that are not figures
 
 
 @dataclass(frozen=True, slots=True)
