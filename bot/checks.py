@@ -11,7 +11,7 @@ from bot import payloads
 from bot.catalogue import target_patterns
 from bot.engine import Engine
 from bot.errors import DataError, Problem
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, Topic
 from bot.limits import TELEGRAM_MESSAGE_CHARS, TYPICAL_ANSWER_CHARS
 from bot.matching import normalise
 from bot.matching.spelling import english_words
@@ -107,7 +107,8 @@ def oversized_answers(engine: Engine, knowledge_dir: Path) -> tuple[list[Problem
                                     f"characters, over Telegram's {TELEGRAM_MESSAGE_CHARS}: "
                                     "shorten it"))
         elif size > TYPICAL_ANSWER_CHARS and not payload.startswith(
-                (payloads.MORE, payloads.SCHOOLS)):
+                (payloads.MORE, payloads.SCHOOLS)) and not (
+                    isinstance(holder, Topic) and holder.lists_schools):  # the list is long
             warnings.append(Problem(where, line, f"warning: the answer for {payload} is {size} "
                                     f"characters; a typical answer stays under "
                                     f"{TYPICAL_ANSWER_CHARS} (move detail to 'more:')"))
