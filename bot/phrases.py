@@ -21,6 +21,8 @@ _FUZZY_CUTOFF = 86.0
 
 
 def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("men"):
+        return word[:-3] + "man"  # "linemen", "firemen"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word

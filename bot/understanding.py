@@ -72,7 +72,8 @@ _STATEMENT_OPENERS = frozenset({"i", "im", "my", "me", "we", "our", "after", "si
 # Openers that say nothing about the question ("ngl", "ok so", "quick question").
 _FILLERS = frozenset({"ok", "so", "well", "like", "ngl", "tbh", "yo", "hey", "hi", "hello",
                       "um", "really", "just", "also", "and", "but", "quick", "question", "q",
-                      "anyway", "btw", "sorry", "please"})
+                      "anyway", "btw", "sorry", "please", "different", "another", "new", "next",
+                      "one", "more", "thing", "things", "topic", "subject", "change", "back"})
 # Words that make a statement about the user a request ("i want to know the pay").
 _ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain", "info",
                      "information", "question", "questions", "ask"})
@@ -96,6 +97,8 @@ _CONTEXT_FOLLOWERS = frozenset({"office", "offices", "note", "notes", "order", "
 _BACKGROUND_WINDOW = 4
 _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently"})
 _BECOMING = frozenset({"become", "becoming", "be", "studying", "study"})
+# Words that make "A and B" one thing compared, not two questions.
+_COMPARING_PAIR = frozenset({"between", "difference", "compare", "compared", "vs", "versus"})
 # A message comparing another occupation with the career ("is a health unit coordinator the
 # same thing?") is a question about similar careers, not about that occupation.
 _COMPARING = frozenset({"similar", "same", "compare", "compared", "comparison", "vs", "versus",
@@ -350,6 +353,8 @@ class Reader:
     def _clauses(self, part: _Part, judge: Callable[[_Part], _Verdict]) -> list[_Part]:
         """``part`` split at joining words, when every clause is a confident question of a
         different topic; otherwise ``part`` whole ("billing and coding" stays one)."""
+        if not _COMPARING_PAIR.isdisjoint(part.words):
+            return [part]  # "the difference between the cpc and the ccs" is one question
         pieces: list[list[str]] = [[]]
         for word in part.words:
             if word in _JOINS:
