@@ -99,6 +99,8 @@ _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "cu
 _BECOMING = frozenset({"become", "becoming", "be", "studying", "study"})
 # Words that make "A and B" one thing compared, not two questions.
 _COMPARING_PAIR = frozenset({"between", "difference", "compare", "compared", "vs", "versus"})
+_COMPARATIVE = frozenset({"more", "better", "best", "higher", "less", "lower", "cheaper",
+                          "easier", "harder", "faster", "which"})
 # A message comparing another occupation with the career ("is a health unit coordinator the
 # same thing?") is a question about similar careers, not about that occupation.
 _COMPARING = frozenset({"similar", "same", "compare", "compared", "comparison", "vs", "versus",
@@ -353,8 +355,9 @@ class Reader:
     def _clauses(self, part: _Part, judge: Callable[[_Part], _Verdict]) -> list[_Part]:
         """``part`` split at joining words, when every clause is a confident question of a
         different topic; otherwise ``part`` whole ("billing and coding" stays one)."""
-        if not _COMPARING_PAIR.isdisjoint(part.words):
-            return [part]  # "the difference between the cpc and the ccs" is one question
+        if not _COMPARING_PAIR.isdisjoint(part.words) or (
+                "or" in part.words and not _COMPARATIVE.isdisjoint(part.words)):
+            return [part]  # "the difference between A and B", "what pays more, A or B"
         pieces: list[list[str]] = [[]]
         for word in part.words:
             if word in _JOINS:
