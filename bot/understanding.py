@@ -319,7 +319,10 @@ class Reader:
                     resolved = _resolve(part, antecedent)
                     if resolved is not None:
                         other = self._judge(resolved, state, compared)
-                        if other.score > verdict.score:
+                        # Read against the last answer, a follow-up that stays on its topic
+                        # wins ("is it hard?" after the CPC is about the CPC).
+                        if other.score > verdict.score or (
+                                other.group == state.topic and _confident(other)):
                             verdict = other
                 judged[key] = verdict
             return judged[key]
