@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answers import fill
 from bot.errors import DataError, Problem
 from bot.intents import IntentSet
 from bot.knowledge import KnowledgeBase
@@ -23,7 +22,6 @@ from bot.matching import IntentIndex, normalise
 from bot.phrases import PhraseSpotter
 from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target
 
-_SENTENCE = re.compile(r"[.!?\n•:;]+")
 _TECH = re.compile(r" (?:technician|technologist)$")
 
 
@@ -34,7 +32,6 @@ class Catalogue:
     index: IntentIndex
     spotter: PhraseSpotter
     conversation_ids: tuple[str, ...]
-    answers: IntentIndex  # the same targets indexed by the words of their answers
 
 
 def target_patterns(
@@ -123,31 +120,8 @@ def build_catalogue(knowledge: KnowledgeBase, intents: IntentSet) -> Catalogue:
                      for w in normalise(text).split()}
     synonyms = _with_career_aliases(knowledge, intents, pattern_words)
     index = IntentIndex.build(examples, synonyms=synonyms)
-    answers = IntentIndex.build(_answer_texts(knowledge, targets, index.intents),
-                                synonyms=synonyms)
     return Catalogue(targets, patterns, index, _spotter(knowledge, pattern_words),
-                     tuple(t.id for t in targets.values() if t.kind == CHAT), answers)
-
-
-def _answer_texts(knowledge: KnowledgeBase, targets: dict[str, Target],
-                  keys: list[str]) -> dict[str, list[str]]:
-    """Per target (in index order), the sentences of its answer: a weak second field, so a
-    question worded like the answer ("do coders need to know anatomy") finds it."""
-    texts: dict[str, list[str]] = {}
-    for key in keys:
-        target = targets[key]
-        sentences: list[str] = []
-        for career in knowledge.careers.values():
-            if target.career and target.career != career.id:
-                continue
-            holder = career.entry(target.id) if target.kind == ENTRY else \
-                career.topics.get(target.id) if target.kind == TOPIC else None
-            if holder is not None:
-                body, _ = fill(holder.answer, career)
-                sentences += [s for s in _SENTENCE.split(f"{holder.title}. {body}")
-                              if len(s.split()) > 2]
-        texts[key] = sentences
-    return texts
+                     tuple(t.id for t in targets.values() if t.kind == CHAT))
 
 
 def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter:

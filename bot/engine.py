@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import payloads
-from bot.answers import answer_section, more_section, school_section, schools_section
+from bot.answers import answer_section, fill, more_section, school_section, schools_section
 from bot.catalogue import Catalogue, build_catalogue
 from bot.errors import DataError
 from bot.intents import FALLBACK, IntentSet, load_intents
@@ -40,8 +40,7 @@ class Engine:
                              _titles(knowledge),
                              {(c.id, e.id): e.keywords for c in knowledge.careers.values()
                               for e in c.entries()},
-                             self._schools_topic(knowledge.default_career),
-                             self.catalogue.answers)
+                             self._schools_topic(knowledge.default_career))
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
 
@@ -160,8 +159,8 @@ class Engine:
         """Where the facts come from, how current they are and when each was checked."""
         lines: list[str] = []
         for career in self.knowledge.careers.values():
-            cited = {s.id for holder in [*career.topics.values(), *career.entries()]
-                     for s in holder.cites}
+            holders: list[Topic | Entry] = [*career.topics.values(), *career.entries()]
+            cited = {s.id for holder in holders for s in holder.cites}
             for source in career.sources.values():
                 facts = [f for f in career.facts.values() if f.source == source]
                 if not facts and source.id not in cited:
@@ -302,8 +301,6 @@ class Engine:
 
     @staticmethod
     def _has_more(career: Career, holder: Entry | Topic) -> bool:
-        from bot.answers import fill
-
         _, facts = fill(holder.answer, career)
         return bool(holder.more) or any(f.source.note for f in facts) or any(
             s.note for s in holder.cites)

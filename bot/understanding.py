@@ -44,10 +44,6 @@ KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the messa
 RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
 LIKENESS_POWER = 0.25
-# Raw score share of the answer-text field (Azure QnA-style: the answer's own words count a
-# little, the ways people ask count most). Measured: +1.3 points in scope on the first blind
-# set at 0.05, none lost elsewhere; 0.3 costs points.
-ANSWER_WEIGHT = 0.05
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
 WORDING_CANDIDATES = 4  # ... to this many best targets
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
@@ -188,7 +184,7 @@ class Reader:
                  related: dict[str, tuple[str, tuple[str, ...]]] | None = None,
                  titles: dict[tuple[str, str], str] | None = None,
                  keywords: dict[tuple[str, str], tuple[str, ...]] | None = None,
-                 schools_topic: str = "", answers: IntentIndex | None = None) -> None:
+                 schools_topic: str = "") -> None:
         """``related``: per career, the topic that answers about its related occupations and
         those occupations' names. ``titles``: per (career, topic or entry id), the title that
         "it" and "that" stand for in a follow-up. ``keywords``: per (career, entry id), the
@@ -199,9 +195,6 @@ class Reader:
         self.default_career = default_career
         self.career_word = career_word
         self.schools_topic = schools_topic  # the topic that lists schools
-        if answers is not None and answers.intents != index.intents:
-            raise ValueError("the answer index must list the same targets in the same order")
-        self.answers = answers  # the targets' answer texts, a weak second field
         self._related = {
             career: (topic, [tuple(map(_singular, index.analyse_words(normalise(n).split())))
                              for n in names])
@@ -388,9 +381,6 @@ class Reader:
         """Rank one part: the best group with its confidence and the entry that answers it."""
         words = part.words
         raw = self.index.raw_scores(words)
-        if self.answers is not None:
-            raw = [r + ANSWER_WEIGHT * a for r, a in zip(raw, self.answers.raw_scores(words),
-                                                          strict=True)]
         career = state.career or self.default_career
         for i in self._other_careers.get(career, ()):
             raw[i] = -1e9  # another career's question-level entries
