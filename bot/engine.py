@@ -37,7 +37,7 @@ class Engine:
                              intents.career_word,
                              {c.id: (c.related_occupations_topic, c.related_occupations)
                               for c in knowledge.careers.values()},
-                             _titles(knowledge),
+                             _titles(knowledge, intents.career_word),
                              {(c.id, e.id): e.keywords for c in knowledge.careers.values()
                               for e in c.entries()},
                              self._schools_topic(knowledge.default_career))
@@ -320,12 +320,24 @@ class Engine:
                     next(iter(career.topics)))
 
 
-def _titles(knowledge: KnowledgeBase) -> dict[tuple[str, str], str]:
-    """Per (career, topic or entry id), its title: what "it" stands for in a follow-up."""
+def _titles(knowledge: KnowledgeBase, career_word: str | None) -> dict[tuple[str, str], str]:
+    """Per (career, topic or entry id), what "it" stands for in a follow-up: the answer's
+    title when it names a thing ("The CPC credential"), else its topic's title, else the
+    career itself (after "Is it worth it?")."""
+    def named(title: str) -> bool:
+        words = title.lower().split()
+        return not title.endswith("?") and bool(words) and words[0] not in _NOT_A_NAME
     titles: dict[tuple[str, str], str] = {}
     for career in knowledge.careers.values():
+        fallback = career_word or career.name
         for topic in career.topics.values():
-            titles[career.id, topic.id] = topic.title
+            titles[career.id, topic.id] = topic.title if named(topic.title) else fallback
         for entry in career.entries():
-            titles[career.id, entry.id] = entry.title
+            titles[career.id, entry.id] = entry.title if named(entry.title) else \
+                titles[career.id, entry.topic]
     return titles
+
+
+# Titles that open like a question or a clause are no name for "it".
+_NOT_A_NAME = frozenset({"what", "how", "who", "where", "when", "why", "which", "is", "do",
+                         "does", "can", "will", "should"})

@@ -94,7 +94,10 @@ _BACKGROUND_WINDOW = 4
 _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently"})
 _BECOMING = frozenset({"become", "becoming", "be", "studying", "study"})
 # Words that make "A and B" one thing compared, not two questions.
-_COMPARING_PAIR = frozenset({"between", "difference", "compare", "compared", "vs", "versus"})
+_COMPARING_PAIR = frozenset({"between", "difference", "compare", "compared", "compares",
+                             "comparing", "vs", "versus"})
+_COMPARED_WORDS = 3  # a piece this short after a comparison is its other half
+_ARTICLES = frozenset({"the", "a", "an"})
 _COMPARATIVE = frozenset({"more", "better", "best", "higher", "less", "lower", "cheaper",
                           "easier", "harder", "faster", "which"})
 # A message comparing another occupation with the career ("is a health unit coordinator the
@@ -351,9 +354,6 @@ class Reader:
     def _clauses(self, part: _Part, judge: Callable[[_Part], _Verdict]) -> list[_Part]:
         """``part`` split at joining words, when every clause is a confident question of a
         different topic; otherwise ``part`` whole ("billing and coding" stays one)."""
-        if not _COMPARING_PAIR.isdisjoint(part.words) or (
-                "or" in part.words and not _COMPARATIVE.isdisjoint(part.words)):
-            return [part]  # "the difference between A and B", "what pays more, A or B"
         pieces: list[list[str]] = [[]]
         for word in part.words:
             if word in _JOINS:
@@ -361,7 +361,7 @@ class Reader:
                     pieces.append([])
             else:
                 pieces[-1].append(word)
-        pieces = [p for p in pieces if p][:MAX_CLAUSES]
+        pieces = _join_compared([p for p in pieces if p])[:MAX_CLAUSES]
         if len(pieces) < 2:
             return [part]
         clauses = [_Part(p, _question_like(p), _referring(p)) for p in pieces]
@@ -535,6 +535,21 @@ def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
         return False
     keys = [_singular(w) for w in words]
     return any(tuple(keys[i:i + n]) == phrase for i in range(len(keys) - n + 1))
+
+
+def _join_compared(pieces: list[list[str]]) -> list[list[str]]:
+    """Put back together what a comparison joins: "the difference between the cpc | and the
+    ccs", "what pays more | ccs | or cpc" are one question each."""
+    out: list[list[str]] = []
+    comparing = False
+    for piece in pieces:
+        short = len(_without_fillers(piece)) <= _COMPARED_WORDS or piece[0] in _ARTICLES
+        if out and comparing and short:
+            out[-1] = [*out[-1], "and", *piece]
+            continue
+        out.append(piece)
+        comparing = not (_COMPARING_PAIR.isdisjoint(piece) and _COMPARATIVE.isdisjoint(piece))
+    return out
 
 
 def _asks(verdict: _Verdict) -> tuple[str, str]:
