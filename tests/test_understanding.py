@@ -152,3 +152,18 @@ def test_occupation_as_context_is_not_declined(engine: Engine) -> None:
                     "do coders work in doctors' offices"):
         reply, _ = engine.respond(message, ConversationState())
         assert "only know about" not in render_plain(reply)
+
+
+@pytest.mark.parametrize("message,intents", [
+    ("what pays more, CCS or CPC", ("salary",)),
+    ("what's the difference between the CPC and the CCS", ("certification",)),
+    ("what's AAPC vs AHIMA, and which schools are accredited", ("certification", "schools")),
+])
+def test_a_comparison_is_one_question(engine: Engine, message: str,
+                                      intents: tuple[str, ...]) -> None:
+    assert chat(engine, message)[0][1] == intents
+
+
+def test_it_after_a_question_titled_answer_is_the_career(engine: Engine) -> None:
+    _, (intent, _, _) = chat(engine, "is medical coding worth it?", "how long does it take?")
+    assert intent == "education"
