@@ -316,9 +316,11 @@ class Reader:
                     if resolved is not None:
                         other = self._judge(resolved, state, compared)
                         # Read against the last answer, a follow-up that stays on its topic
-                        # wins ("is it hard?" after the CPC is about the CPC).
-                        if other.score > verdict.score or (
-                                other.group == state.topic and _confident(other)):
+                        # (and does not just repeat the last answer) wins: "how long does it
+                        # take?" after the CPC is about the CPC.
+                        stays = other.group == state.topic and _confident(other) and \
+                            _asks(other) != (state.topic, state.entry or "")
+                        if other.score > verdict.score or stays:
                             verdict = other
                 judged[key] = verdict
             return judged[key]
