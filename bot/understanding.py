@@ -316,11 +316,13 @@ class Reader:
                     if resolved is not None:
                         other = self._judge(resolved, state, compared)
                         # Read against the last answer, a follow-up that stays on its topic
-                        # (and does not just repeat the last answer) wins: "how long does it
-                        # take?" after the CPC is about the CPC.
-                        stays = other.group == state.topic and _confident(other) and \
-                            _asks(other) != (state.topic, state.entry or "")
-                        if other.score > verdict.score or stays:
+                        # wins ("how long does it take?" after the CPC is about the CPC), but
+                        # does not repeat the last answer when the message asks something
+                        # else clearly ("can I take it from home" after DRGs).
+                        repeats = _asks(other) == (state.topic, state.entry or "")
+                        stays = other.group == state.topic and _confident(other)
+                        if (other.score > verdict.score or stays) and (
+                                not repeats or not _confident(verdict)):
                             verdict = other
                 judged[key] = verdict
             return judged[key]

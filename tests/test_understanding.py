@@ -167,3 +167,9 @@ def test_a_comparison_is_one_question(engine: Engine, message: str,
 def test_it_after_a_question_titled_answer_is_the_career(engine: Engine) -> None:
     _, (intent, _, _) = chat(engine, "is medical coding worth it?", "how long does it take?")
     assert intent == "education"
+
+
+def test_a_follow_up_does_not_just_repeat_the_last_answer(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "what are drgs", "can I take it from home")
+    assert intent == "work_environment"
+    assert "remote" in answer.lower() or "home" in answer.lower()
