@@ -24,6 +24,18 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def make_private(path: Path) -> None:
+    """Tighten an existing file to mode 0600 (a restored backup may be 0644); no-op if absent."""
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+            _LOG.info("restricted permissions of %s to 0600", path.name)
+    except FileNotFoundError:
+        return
+    except PermissionError:  # owned by someone else: reading it still works
+        _LOG.warning("could not restrict permissions of %s", path)
+
+
 def create_private_file(path: Path) -> None:
     """Create ``path`` empty with mode 0600 unless it exists (no window where others can read)."""
     try:
@@ -39,6 +51,7 @@ def load_install_key(data_dir: Path) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
+        make_private(path)
         key = path.read_bytes()
         if len(key) < 32:
             raise ValueError(f"{path} is damaged; delete it to create a new key") from None
@@ -49,6 +62,11 @@ def load_install_key(data_dir: Path) -> bytes:
         handle.flush()
         os.fsync(handle.fileno())
     return key
+
+
+def fingerprint(key: bytes) -> str:
+    """A value stored beside the data to tell whether a key file is the one it was keyed with."""
+    return hmac.new(key, b"careerbot install key check", hashlib.sha256).hexdigest()[:16]
 
 
 class Pseudonymizer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -11,18 +10,11 @@ from rapidfuzz import fuzz, process
 
 from bot.config import Settings
 from bot.storage.sqlite import DB_FILE, SqliteStorage
+from bot.storage.wording import normalize
 
 # token_sort_ratio at or above this counts as "the same question in other words".
 SIMILARITY = 85.0
-_NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    """Lower case, accents and punctuation removed, spaces collapsed."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", folded)).strip()
 
 
 @dataclass
