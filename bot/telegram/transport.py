@@ -4,22 +4,37 @@ python-telegram-bot's default transport (httpx) spends most of the bot's CPU in 
 connection-pool bookkeeping once dozens of updates are handled at once: measured here at
 ~110-190 updates/s against ~300-420 with aiohttp's C-accelerated client on the same machine
 (benchmarks/bench_telegram.py). Everything above the transport (request encoding, error
-mapping, retries, rate limiting) is still python-telegram-bot's own.
+mapping, rate limiting) is still python-telegram-bot's own.
+
+Calls that are safe to repeat (start-up calls such as getMe, setMyCommands, deleteWebhook)
+are retried here, with backoff, when the connection fails or Telegram answers 5xx: one
+hiccup at start must not end the process. Replies are retried by the inbox instead, which
+knows whether a reply was already taken.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+_LOG = logging.getLogger(__name__)
+# Methods that change nothing when repeated.
+IDEMPOTENT = frozenset({
+    "getMe", "getMyCommands", "setMyCommands", "deleteMyCommands", "getWebhookInfo",
+    "setWebhook", "deleteWebhook",
+})
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)  # about 15 s in all
 
-def _seconds(value: ODVInput[float], default: float | None) -> float | None:
-    return default if isinstance(value, DefaultValue) else value
+
+def _seconds(value: object, default: float | None) -> float | None:
+    if value is None or isinstance(value, int | float):
+        return value
+    return default  # python-telegram-bot's "not given" marker
 
 
 class AiohttpRequest(BaseRequest):
@@ -32,8 +47,10 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float = 10.0,
         write_timeout: float = 10.0,
         pool_timeout: float = 30.0,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
     ) -> None:
         self._connections = connections
+        self._retry_delays = retry_delays
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -60,22 +77,43 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
-            await self.initialize()
-        assert self._session is not None
         read = _seconds(read_timeout, self._read_timeout)
         write = _seconds(write_timeout, self._write_timeout)
         timeout = aiohttp.ClientTimeout(
             total=None,
             connect=_seconds(pool_timeout, self._pool_timeout),  # waiting for a free connection
             sock_connect=_seconds(connect_timeout, self._connect_timeout),
-            sock_read=None if read is None and write is None else (read or 0) + (write or 0),
+            # Bounds every wait for the server: a hung call ends in TimedOut.
+            sock_read=None if read is None and write is None else max(read or 0, write or 0),
         )
+        api_method = url.rsplit("/", 1)[-1]
+        delays = self._retry_delays if api_method in IDEMPOTENT else ()
+        for attempt in range(len(delays) + 1):
+            try:
+                status, body = await self._request(url, method, request_data, timeout)
+            except NetworkError as err:
+                if attempt == len(delays):
+                    raise
+                failure = str(err)
+            else:
+                if status < 500 or attempt == len(delays):
+                    return status, body
+                failure = f"HTTP {status}"
+            _LOG.warning("Bot API %s failed (%s); retrying in %.1f s", api_method, failure,
+                         delays[attempt])
+            await asyncio.sleep(delays[attempt])
+        raise AssertionError("unreachable")
+
+    async def _request(self, url: str, http_method: str, request_data: RequestData | None,
+                       timeout: aiohttp.ClientTimeout) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            await self.initialize()
+        assert self._session is not None
         body: aiohttp.FormData | bytes | None = None
         headers: dict[str, str] = {}
         if request_data is not None:
@@ -91,7 +129,7 @@ class AiohttpRequest(BaseRequest):
                 body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
                 headers["Content-Type"] = "application/json"
         try:
-            async with self._session.request(method, url, data=body, headers=headers,
+            async with self._session.request(http_method, url, data=body, headers=headers,
                                              timeout=timeout) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as err:
