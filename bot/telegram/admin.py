@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from bot.storage.base import Stats
 from bot.storage.report import cluster
@@ -18,12 +19,15 @@ def _short(text: str) -> str:
 
 
 def stats_message(stats: Stats, unanswered: list[tuple[str, int]], retention_days: int) -> str:
-    """The ``/stats`` text: volumes, answered share, top intents and top unanswered questions."""
+    """The ``/stats`` text: volumes, answered share, top intents, inbox health and the top
+    unanswered questions."""
     lines = [
         f"<b>Statistics</b> (last {retention_days} days)",
         f"Messages: {stats.messages}",
         f"Answered: {stats.answered_share:.0%} ({stats.answered} of {stats.messages})",
         f"Feedback: 👍 {stats.feedback_up} · 👎 {stats.feedback_down}",
+        f"Updates failed: {stats.failed_updates} · waiting: {stats.pending_updates}"
+        + (" (career-bot inbox lists them)" if stats.failed_updates else ""),
         "",
         "<b>Top intents</b>",
     ]
@@ -32,6 +36,11 @@ def stats_message(stats: Stats, unanswered: list[tuple[str, int]], retention_day
     groups = cluster(unanswered)[:_TOP]
     lines += [f"• {g.count} × {_short(g.text)}" for g in groups] or ["• none"]
     return "\n".join(lines)
+
+
+def as_plain(html_text: str) -> str:
+    """The same text without tags, for when Telegram refuses the HTML."""
+    return html.unescape(re.sub(r"</?[a-z]+>", "", html_text))
 
 
 def reload_failed(errors: str) -> list[Chunk]:

@@ -12,6 +12,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.telegram.handlers import CareerBot
+from bot.telegram.inbox import Inbox
+from bot.telegram.intake import InboxUpdater
 from bot.telegram.persistence import ChatStore
 from bot.telegram.ports import EngineLike
 from bot.telegram.transport import AiohttpRequest
@@ -19,7 +21,9 @@ from bot.telegram.transport import AiohttpRequest
 _LOG = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = ["message", "callback_query"]
-CONNECTIONS = 8
+# Keep-alive connections to the Bot API: at least one per update handled at once, so replies
+# never queue for a connection behind other users' slow calls.
+MIN_CONNECTIONS = 8
 
 PUBLIC_COMMANDS = [
     BotCommand("start", "What I can tell you"),
@@ -49,8 +53,13 @@ def build_application(
     store: ChatStore,
     on_ready: Callable[[App], object] | None = None,
 ) -> App:
-    """An Application with every handler registered; nothing is contacted until it runs."""
+    """An Application with every handler registered; nothing is contacted until it runs.
+
+    Updates reach the handlers through the inbox (see ``bot.telegram.inbox``), which replaces
+    python-telegram-bot's Updater.
+    """
     careerbot = CareerBot(settings, engine, load_engine, store)
+    concurrency = max(1, settings.concurrent_updates)
 
     async def post_init(app: App) -> None:
         await _register_commands(app, settings)
@@ -67,15 +76,15 @@ def build_application(
         _LOG.info("storage closed")
 
     rate = settings.telegram_rate_limit
-    # A few keep-alive connections carry Telegram's 30 msg/s easily; see bot.telegram.transport.
-    transports = (AiohttpRequest(CONNECTIONS), AiohttpRequest(1, read_timeout=30.0))
+    transports = (AiohttpRequest(max(MIN_CONNECTIONS, concurrency + 4)),
+                  AiohttpRequest(1, read_timeout=30.0))
     app: App = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url(settings.telegram_api_base_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=rate, overall_time_period=1, max_retries=3))
-        .concurrent_updates(max(1, settings.concurrent_updates))
+        .concurrent_updates(concurrency)
         .request(transports[0])
         .get_updates_request(transports[1])
         .job_queue(None)  # retention is enforced at start-up and on write; no scheduler needed
@@ -84,6 +93,7 @@ def build_application(
         .build()
     )
     careerbot.register(app)
+    app.updater = InboxUpdater(app, Inbox(app, store, concurrency))
     app.bot_data["careerbot"] = careerbot
     app.bot_data["transports"] = transports
     return app

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from collections.abc import Callable
 from typing import Any
 
-from telegram import Message, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -27,14 +26,15 @@ from bot.config import Settings
 from bot.errors import DataError
 from bot.reply import Reply
 from bot.state import ConversationState
-from bot.telegram import addressing
-from bot.telegram.admin import reload_failed, stats_message
+from bot.telegram import addressing, work
+from bot.telegram.admin import as_plain, reload_failed, stats_message
 from bot.telegram.flood import FloodGuard, Verdict
 from bot.telegram.keyboards import CallbackCodec, Keyboards, without_feedback
 from bot.telegram.persistence import ChatStore
 from bot.telegram.ports import EngineLike
 from bot.telegram.render import Chunk, render, render_text
-from bot.telegram.sender import send_chunks
+from bot.telegram.sender import message_calls
+from bot.telegram.work import Call
 
 _LOG = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -46,6 +46,7 @@ FORGOTTEN = (
     "feedback and the questions I could not answer). Send /start whenever you like."
 )
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+STATS_UNAVAILABLE = "Statistics cannot be read just now (see the bot's log)."
 BUTTON_EXPIRED = "This button has expired. Send /topics for the menu."
 THANKS = "Thanks for the feedback!"
 _MAX_STORED_QUESTION = 1000  # characters of an unanswered question kept for editors
@@ -82,11 +83,6 @@ class CareerBot:
             settings.flood_window_seconds,
             settings.flood_cooldown_seconds,
         )
-        # One lock per chat keeps replies and context updates in order within a chat while
-        # other chats proceed concurrently; weak values drop locks nobody is waiting on.
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
 
     # ------------------------------------------------------------------ wiring
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -115,13 +111,8 @@ class CareerBot:
         app.add_error_handler(self.on_error)
 
     # ------------------------------------------------------------------ helpers
-    def _lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        return lock
-
+    # Handlers do not write or send: they add changes and calls to the update's work, which
+    # the inbox commits and then sends (updates of one chat are handled one at a time).
     @staticmethod
     def _where(message: Message) -> tuple[int | None, int | None]:
         """``(reply_to, thread_id)``: in groups quote the question; keep forum threads."""
@@ -133,18 +124,29 @@ class CareerBot:
         self, context: Context, message: Message, reply: Reply, quote: bool = True
     ) -> None:
         reply_to, thread = self._where(message)
-        await send_chunks(
-            context.bot,
+        work.current().calls.extend(message_calls(
             message.chat_id,
             render(reply),
             self.keyboards.for_reply(reply),
             reply_to if quote else None,
             thread,
-        )
+        ))
 
     async def _send_text(self, context: Context, message: Message, chunks: list[Chunk]) -> None:
         reply_to, thread = self._where(message)
-        await send_chunks(context.bot, message.chat_id, chunks, None, reply_to, thread)
+        work.current().calls.extend(
+            message_calls(message.chat_id, chunks, None, reply_to, thread))
+
+    @staticmethod
+    def _answer_query(query: CallbackQuery, text: str | None = None,
+                      alert: bool = False) -> None:
+        """Stop the button's spinner (optional: pointless once the query has expired)."""
+        params: dict[str, Any] = {"callback_query_id": query.id}
+        if text:
+            params["text"] = text
+        if alert:
+            params["show_alert"] = True
+        work.current().calls.append(Call("answerCallbackQuery", params, optional=True))
 
     async def _converse(
         self,
@@ -157,14 +159,13 @@ class CareerBot:
     ) -> None:
         """Run one engine step with the chat's stored state, save the new state, reply."""
         chat_id = message.chat_id
-        async with self._lock(chat_id):
-            state = await self.store.state(chat_id)
-            reply, new_state = step(state)
-            unanswered = question[:_MAX_STORED_QUESTION] if question and reply.unanswered else None
-            await self.store.save_turn(
-                chat_id, user_id, new_state, reply.intent, not reply.unanswered, unanswered
-            )
-            await self._send(context, message, reply, quote)
+        state = await self.store.state(chat_id)
+        reply, new_state = step(state)
+        unanswered = question[:_MAX_STORED_QUESTION] if question and reply.unanswered else None
+        await self.store.save_turn(
+            chat_id, user_id, new_state, reply.intent, not reply.unanswered, unanswered
+        )
+        await self._send(context, message, reply, quote)
 
     # ------------------------------------------------------------------ flood control
     def _counts(self, update: Update, context: Context) -> bool:
@@ -193,11 +194,11 @@ class CareerBot:
             _LOG.info("flood control: pausing a user for %ss", self.settings.flood_cooldown_seconds)
             notice = flood_notice(self.settings.flood_cooldown_seconds)
             if update.callback_query is not None:
-                await update.callback_query.answer(notice, show_alert=True)
+                self._answer_query(update.callback_query, notice, alert=True)
             elif update.message is not None:
                 await self._send_text(context, update.message, render_text(notice))
         elif update.callback_query is not None:
-            await update.callback_query.answer()  # stop the button's spinner, say nothing
+            self._answer_query(update.callback_query)  # stop the spinner, say nothing
         raise ApplicationHandlerStop
 
     # ------------------------------------------------------------------ commands
@@ -241,8 +242,7 @@ class CareerBot:
         message, user = update.message, update.effective_user
         if message is None or user is None:
             return
-        async with self._lock(message.chat_id):
-            await self.store.forget(message.chat_id, user.id)
+        await self.store.forget(message.chat_id, user.id)
         await self._send_text(context, message, render_text(FORGOTTEN))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
@@ -256,9 +256,15 @@ class CareerBot:
         message = update.message
         if message is None:
             return
-        stats, unanswered = await self.store.stats()
+        found = await self.store.stats()
+        if found is None:
+            await self._send_text(context, message, render_text(STATS_UNAVAILABLE))
+            return
+        stats, unanswered = found
         text = stats_message(stats, unanswered, self.settings.retention_days)
-        await context.bot.send_message(message.chat_id, text, parse_mode=ParseMode.HTML)
+        reply_to, thread = self._where(message)
+        work.current().calls.extend(message_calls(
+            message.chat_id, [Chunk(html=text, plain=as_plain(text))], None, reply_to, thread))
 
     async def cmd_reload(self, update: Update, context: Context) -> None:
         message = update.message
@@ -310,39 +316,37 @@ class CareerBot:
         payload = self.codec.decode(query.data)
         message = query.message if isinstance(query.message, Message) else None
         if payload is None or message is None:
-            await query.answer(BUTTON_EXPIRED, show_alert=True)
+            self._answer_query(query, BUTTON_EXPIRED, alert=True)
             return
         vote = payloads.parse(payload)
         if vote is not None and vote.kind == payloads.VOTE:
             await self.store.feedback(user.id, payloads.voted(vote)[0], payloads.helpful(vote))
-            await query.answer(THANKS)
-            try:
-                await query.edit_message_reply_markup(
-                    without_feedback(message.reply_markup, self.codec)
-                )
-            except BadRequest as err:  # e.g. "message is not modified" after a double tap
-                _LOG.debug("could not remove feedback buttons: %s", err)
+            self._answer_query(query, THANKS)
+            # Optional: e.g. "message is not modified" after a double tap.
+            markup = without_feedback(message.reply_markup, self.codec)
+            params: dict[str, Any] = {"chat_id": message.chat_id,
+                                      "message_id": message.message_id}
+            if markup is not None:
+                params["reply_markup"] = markup.to_dict()
+            work.current().calls.append(
+                Call("editMessageReplyMarkup", params, optional=True))
             return
-        await query.answer()
+        self._answer_query(query)
         await self._converse(
             context, message, user.id, lambda s: self.engine.select(payload, s), quote=False
         )
 
     # ------------------------------------------------------------------ errors
     async def on_error(self, update: object, context: Context) -> None:
-        """Log with context (never message text or secrets), apologise, keep running."""
-        where = "no update"
-        if isinstance(update, Update):
-            kind = "callback" if update.callback_query else "message"
-            chat = update.effective_chat.type if update.effective_chat else "no chat"
-            where = f"update {update.update_id} ({kind} in {chat} chat)"
-        _LOG.error("error while handling %s", where, exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+        """Mark the update failed (the inbox logs it once and records it) and apologise."""
+        error = context.error or RuntimeError("unknown error")
+        if not isinstance(update, Update):
+            _LOG.error("error outside an update: %s", type(error).__name__, exc_info=error)
             return
-        if isinstance(context.error, Forbidden):
-            return  # the user blocked the bot; nothing to tell them
-        try:
+        apology: list[Call] = []
+        chat = update.effective_chat
+        if chat is not None and not isinstance(error, Forbidden):
             # A message, not a callback answer: the button press may already be answered.
-            await context.bot.send_message(update.effective_chat.id, SOMETHING_WRONG)
-        except Exception as err:  # the error may be that Telegram is unreachable
-            _LOG.warning("could not tell the user about the error: %s", type(err).__name__)
+            apology.append(Call("sendMessage", {"chat_id": chat.id, "text": SOMETHING_WRONG}))
+        _LOG.debug("handling update %d failed", update.update_id, exc_info=error)
+        work.current().fail(error, apology)

@@ -18,8 +18,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings
 from bot.errors import DataError
-from bot.storage.keys import Pseudonymizer, load_install_key
-from bot.storage.sqlite import SqliteStorage
+from bot.storage import StorageError, open_storage
 from bot.telegram import redact
 from bot.telegram.app import ALLOWED_UPDATES, App, build_application
 from bot.telegram.persistence import ChatStore
@@ -130,10 +129,9 @@ def run(
     except DataError as error:
         return _fail(f"the knowledge base is invalid:\n{error}", EXIT_FAILED, err_out)
     try:
-        storage = SqliteStorage(settings.data_dir, settings.retention_days)
-        ids = Pseudonymizer(load_install_key(settings.data_dir))
-    except (OSError, ValueError) as error:
-        return _fail(f"cannot open storage in {settings.data_dir}: {error}", EXIT_FAILED, err_out)
+        storage, ids = open_storage(settings.data_dir, settings.retention_days)
+    except StorageError as error:
+        return _fail(str(error), EXIT_FAILED, err_out)
     store = ChatStore(storage, ids)
     app = build_application(settings, token, engine, loader, store, on_ready)
     # Signal handlers can only be installed from the main thread (tests run us in another).
@@ -166,5 +164,8 @@ def run(
     finally:
         _close_transports(app)
         store.close_now()  # no-op when post_shutdown already closed it
+    fatal = app.bot_data.get("fatal")
+    if fatal:
+        return _fail(str(fatal), EXIT_CONFIG, err_out)
     _LOG.info("stopped")
     return EXIT_OK

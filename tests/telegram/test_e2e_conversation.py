@@ -182,11 +182,23 @@ def test_html_refused_falls_back_to_plain_text(fake, bot):
 
 
 def test_error_handler_apologises_and_bot_keeps_running(fake, bot):
-    fake.inject_fault("sendMessage", "Internal Server Error", code=500)
+    engine = bot.careerbot.engine
+
+    class Broken:
+        def __getattr__(self, name):
+            return getattr(engine, name)
+
+        def respond(self, text, state):
+            raise RuntimeError("engine bug")
+
+    bot.careerbot.engine = Broken()
     fake.send_text(USER, "how much do coders make")
     assert "something went wrong" in fake.reply(USER)["text"].lower()
+    bot.careerbot.engine = engine
     fake.send_text(USER, "how much do coders make")
     assert "median" in fake.reply(USER)["text"].lower()
+    failed = bot.careerbot.store.storage.open_updates(statuses=("failed",))
+    assert [f.error for f in failed] == ["handling failed: RuntimeError: engine bug"]
 
 
 def test_forget_deletes_everything_about_the_user(fake, bot):
