@@ -13,12 +13,13 @@ def is_private(message: Message) -> bool:
 
 
 def mentions_bot(message: Message, username: str) -> bool:
-    """True when the text @mentions the bot (Telegram marks mentions as entities)."""
+    """True when the text or caption @mentions the bot (Telegram marks them as entities)."""
     if not username:
         return False
     wanted = "@" + username.casefold()
-    mentions = message.parse_entities([MessageEntity.MENTION])
-    return any(text.casefold() == wanted for text in mentions.values())
+    mentions = [*message.parse_entities([MessageEntity.MENTION]).values(),
+                *message.parse_caption_entities([MessageEntity.MENTION]).values()]
+    return any(text.casefold() == wanted for text in mentions)
 
 
 def replies_to_bot(message: Message, bot_id: int) -> bool:

@@ -18,9 +18,10 @@ def _short(text: str) -> str:
     return html.escape(flat if len(flat) <= _WIDTH else flat[: _WIDTH - 1] + "…", quote=False)
 
 
-def stats_message(stats: Stats, unanswered: list[tuple[str, int]], retention_days: int) -> str:
+def stats_message(stats: Stats, unanswered: list[tuple[str, int]] | None,
+                  retention_days: int) -> str:
     """The ``/stats`` text: volumes, answered share, top intents, inbox health and the top
-    unanswered questions."""
+    unanswered questions (``None``: counts only, for groups, where others would read them)."""
     lines = [
         f"<b>Statistics</b> (last {retention_days} days)",
         f"Messages: {stats.messages}",
@@ -33,6 +34,9 @@ def stats_message(stats: Stats, unanswered: list[tuple[str, int]], retention_day
     ]
     lines += [f"• {html.escape(i, quote=False)}: {n}" for i, n in stats.top_intents] or ["• none"]
     lines += ["", "<b>Top unanswered</b>"]
+    if unanswered is None:
+        lines.append("• send /stats in a private chat to see them")
+        return "\n".join(lines)
     groups = cluster(unanswered)[:_TOP]
     lines += [f"• {g.count} × {_short(g.text)}" for g in groups] or ["• none"]
     return "\n".join(lines)

@@ -45,6 +45,10 @@ FORGOTTEN = (
     "Done: I deleted everything I had stored about you (our conversation context, your "
     "feedback and the questions I could not answer). Send /start whenever you like."
 )
+FORGOTTEN_IN_GROUP = (
+    "Done: I deleted your feedback and the questions of yours I could not answer. The "
+    "conversation context of this group is shared, so it stays."
+)
 SOMETHING_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 STATS_UNAVAILABLE = "Statistics cannot be read just now (see the bot's log)."
 BUTTON_EXPIRED = "This button has expired. Send /topics for the menu."
@@ -242,8 +246,11 @@ class CareerBot:
         message, user = update.message, update.effective_user
         if message is None or user is None:
             return
-        await self.store.forget(message.chat_id, user.id)
-        await self._send_text(context, message, render_text(FORGOTTEN))
+        # In a group the context belongs to everyone in it: one member forgets only their own.
+        private = addressing.is_private(message)
+        await self.store.forget(message.chat_id, user.id, whole_chat=private)
+        await self._send_text(context, message,
+                              render_text(FORGOTTEN if private else FORGOTTEN_IN_GROUP))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         message = update.message
@@ -261,7 +268,10 @@ class CareerBot:
             await self._send_text(context, message, render_text(STATS_UNAVAILABLE))
             return
         stats, unanswered = found
-        text = stats_message(stats, unanswered, self.settings.retention_days)
+        # Unanswered questions are what users typed: shown in a private chat only.
+        private = addressing.is_private(message)
+        text = stats_message(stats, unanswered if private else None,
+                             self.settings.retention_days)
         reply_to, thread = self._where(message)
         work.current().calls.extend(message_calls(
             message.chat_id, [Chunk(html=text, plain=as_plain(text))], None, reply_to, thread))
@@ -290,20 +300,26 @@ class CareerBot:
         message, user = update.message, update.effective_user
         if message is None or user is None or message.text is None:
             return
+        await self._answer_text(context, message, user.id, message.text)
+
+    async def _answer_text(self, context: Context, message: Message, user_id: int,
+                           text: str) -> None:
         username = context.bot.username or ""
         if not addressing.addressed(message, context.bot.id, username):
             return
-        text = message.text
         if not addressing.is_private(message):
             text = addressing.strip_mention(text, username)
         await self._converse(
-            context, message, user.id, lambda s: self.engine.respond(text, s), question=text
+            context, message, user_id, lambda s: self.engine.respond(text, s), question=text
         )
 
     async def on_other(self, update: Update, context: Context) -> None:
         """Stickers, photos, voice, files: say that only text is understood."""
-        message = update.message
+        message, user = update.message, update.effective_user
         if message is None:
+            return
+        if message.caption and user is not None:  # a photo with a question under it
+            await self._answer_text(context, message, user.id, message.caption)
             return
         if not addressing.addressed(message, context.bot.id, context.bot.username or ""):
             return
@@ -315,12 +331,14 @@ class CareerBot:
             return
         payload = self.codec.decode(query.data)
         message = query.message if isinstance(query.message, Message) else None
-        if payload is None or message is None:
+        # Callback data comes from the client: act only on payloads this bot could have issued.
+        if payload is None or message is None or not self.engine.issued(payload):
             self._answer_query(query, BUTTON_EXPIRED, alert=True)
             return
         vote = payloads.parse(payload)
         if vote is not None and vote.kind == payloads.VOTE:
-            await self.store.feedback(user.id, payloads.voted(vote)[0], payloads.helpful(vote))
+            await self.store.feedback(user.id, payloads.voted(vote)[0], payloads.helpful(vote),
+                                      answer=(message.chat_id, message.message_id))
             self._answer_query(query, THANKS)
             # Optional: e.g. "message is not modified" after a double tap.
             markup = without_feedback(message.reply_markup, self.codec)

@@ -86,6 +86,8 @@ class FakeTelegram:
         self.scoped_commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
+        # (method, predicate on the parameters, seconds): delay only the matching calls.
+        self.hangs: list[tuple[str, Callable[[dict[str, Any]], bool], float]] = []
         self.started: list[str] = []  # methods whose request arrived (answered or not)
         self._cond = threading.Condition()
         self._updates: list[dict[str, Any]] = []
@@ -200,10 +202,25 @@ class FakeTelegram:
             "message", self.message_dict(chat_id, extra={"sticker": sticker}, **kwargs)
         )
 
-    def send_photo(self, chat_id: int, **kwargs: Any) -> dict[str, Any]:
+    def send_photo(self, chat_id: int, caption: str | None = None,
+                   **kwargs: Any) -> dict[str, Any]:
         photo = [{"file_id": "AgACAgIAAxkBAAI", "file_unique_id": "AQADx", "width": 90,
                   "height": 90, "file_size": 1200}]
-        return self._push("message", self.message_dict(chat_id, extra={"photo": photo}, **kwargs))
+        extra: dict[str, Any] = {"photo": photo}
+        if caption is not None:
+            extra["caption"] = caption
+            if entities := _entities(caption):
+                extra["caption_entities"] = entities
+        return self._push("message", self.message_dict(chat_id, extra=extra, **kwargs))
+
+    def send_update(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Any update, as given (plus the next update_id): malformed ones included."""
+        update = {"update_id": next(self._update_ids), **fields}
+        with self._cond:
+            self._updates.append(update)
+        if self._loop is not None and self._new_update is not None:
+            self._loop.call_soon_threadsafe(self._new_update.set)
+        return update
 
     def edit_text(self, chat_id: int, text: str, **kwargs: Any) -> dict[str, Any]:
         message = self.message_dict(chat_id, text, **kwargs)
@@ -233,7 +250,10 @@ class FakeTelegram:
         self, method: str, description: str, when: Callable[[dict[str, Any]], bool] = bool,
         code: int = 400,
     ) -> None:
-        """Make the next ``method`` call matching ``when`` fail with ``description``."""
+        """Make the next ``method`` call matching ``when`` fail with ``description``.
+
+        ``code`` 0 drops the connection without an answer (a reset).
+        """
         with self._cond:
             self._faults.append((method, when, code, description))
 
@@ -519,6 +539,9 @@ class _Handler(tornado.web.RequestHandler):
                     self.fake._cond.notify_all()
             if delay := self.fake.delays.get(method):
                 await asyncio.sleep(delay)
+            for hung, when, seconds in list(self.fake.hangs):
+                if hung == method and when(params):
+                    await asyncio.sleep(seconds)
             if token == self.fake.token and method.lower() == "getupdates":
                 result = await self.fake.get_updates(params)
             else:
@@ -527,6 +550,9 @@ class _Handler(tornado.web.RequestHandler):
             if token == self.fake.token:
                 self.fake.record(Call(method, locals().get("params", {}), False,
                                       error=err.description))
+            if err.code == 0:  # a reset: close the connection without answering
+                self.request.connection.detach().close()  # type: ignore[attr-defined]
+                return
             self.set_status(err.code)
             self.finish(json.dumps({"ok": False, "error_code": err.code,
                                     "description": err.description}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from fake_telegram import BOT_USERNAME
 from harness import buttons
 
@@ -168,8 +170,10 @@ def test_expired_or_unknown_button(fake, bot):
     fake.press(menu, "h:0123456789abcdef0123456789abcdef")
     fake.wait_for(lambda calls: fake.calls_of("answerCallbackQuery"))
     assert "expired" in fake.calls_of("answerCallbackQuery")[0].params["text"]
+    # A payload the bot never issued (forged, or from a knowledge base since changed).
     fake.press(menu, "topic:no_such_topic")
-    assert fake.reply(USER)["text"]  # a friendly fallback, not silence
+    fake.wait_for(lambda calls: len(fake.calls_of("answerCallbackQuery")) == 2)
+    assert "expired" in fake.calls_of("answerCallbackQuery")[1].params["text"]
 
 
 def test_html_refused_falls_back_to_plain_text(fake, bot):
@@ -212,3 +216,66 @@ def test_forget_deletes_everything_about_the_user(fake, bot):
     assert "deleted everything" in fake.reply(USER)["text"]
     assert store.storage.load_state(store.ids.chat(USER)) is None
     assert store.storage.unanswered_texts() == []
+
+
+def test_forged_button_payloads_are_refused_and_never_stored(fake, bot):
+    fake.send_text(USER, "what does a medical coder do")
+    answer = fake.reply(USER)
+    forged = ["vote:1:<script>", "vote:1:no_such_topic", "vote:1:" + "a" * 60, "intent:nope"]
+    for data in forged:
+        fake.press(answer, data)
+    fake.wait_for(lambda calls: len(fake.calls_of("answerCallbackQuery")) == len(forged))
+    assert all("expired" in c.params["text"] for c in fake.calls_of("answerCallbackQuery"))
+    storage = bot.careerbot.store.storage
+    assert (storage.stats().feedback_up, storage.stats().feedback_down) == (0, 0)
+    bot.stop()
+    dump = "\n".join(sqlite3.connect(storage.path).iterdump())
+    assert "<script>" not in dump and "no_such_topic" not in dump
+
+
+def test_repeated_votes_on_one_answer_count_once(fake, bot):
+    fake.send_text(USER, "what does a medical coder do")
+    answer = fake.reply(USER)
+    votes = dict(buttons(answer))
+    for label in ("👍 Helpful", "👍 Helpful", "👎 Not helpful"):  # a double tap, a change of mind
+        fake.press(answer, votes[label])
+    fake.wait_for(lambda calls: len(fake.calls_of("answerCallbackQuery")) == 3)
+    stats = bot.careerbot.store.storage.stats()
+    assert (stats.feedback_up, stats.feedback_down) == (0, 1)
+    fake.send_text(USER, "what does a medical coder do")  # the same topic, another answer
+    other = fake.reply(USER)
+    fake.press(other, dict(buttons(other))["👍 Helpful"])
+    fake.wait_for(lambda calls: len(fake.calls_of("answerCallbackQuery")) == 4)
+    stats = bot.careerbot.store.storage.stats()
+    assert (stats.feedback_up, stats.feedback_down) == (1, 1)
+
+
+def test_forget_in_a_group_keeps_the_groups_shared_context(fake, bot):
+    group = -1004321
+    fake.send_text(group, f"@{BOT_USERNAME} how much do coders make", user_id=USER,
+                   chat_type="supergroup")
+    fake.reply(group)
+    fake.send_text(group, f"@{BOT_USERNAME} zzqx plorb vimble?", user_id=3003,
+                   chat_type="supergroup")
+    fake.reply(group)
+    fake.send_text(group, f"/forget@{BOT_USERNAME}", user_id=3003, chat_type="supergroup")
+    assert "shared" in fake.reply(group)["text"]
+    assert bot.careerbot.store.storage.unanswered_texts() == []
+    fake.send_text(group, f"@{BOT_USERNAME} what about at insurance companies", user_id=USER,
+                   chat_type="supergroup")
+    assert "insurance" in fake.reply(group)["text"].lower()
+
+
+def test_photo_with_a_question_in_its_caption_is_answered(fake, bot):
+    fake.send_photo(USER, caption="how much do coders make?")
+    assert "median" in fake.reply(USER)["text"].lower()
+    fake.send_photo(USER)
+    assert "only read text" in fake.reply(USER)["text"]
+    group = -1006
+    fake.send_photo(group, caption="how much do coders make?", user_id=USER, chat_type="group")
+    fake.send_photo(group, caption=f"@{BOT_USERNAME} how much do coders make?", user_id=USER,
+                    chat_type="group")
+    assert "median" in fake.reply(group)["text"].lower()
+    fake.send_text(group, "/help", user_id=USER, chat_type="group")  # barrier
+    fake.reply(group)
+    assert len(fake.sent(group)) == 2  # the caption without a mention was not for the bot

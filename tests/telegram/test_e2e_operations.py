@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fake_telegram import TEST_TOKEN, FakeTelegram
+from fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram
 from harness import ADMIN_ID, RunningBot, make_settings
 
 from bot.config import Secret
@@ -48,6 +48,18 @@ def test_admin_commands_for_admins_only(fake, bot):
     assert fake.reply(USER)["text"] == stranger  # exactly like any unknown command
     fake.send_text(ADMIN_ID, "/reload")
     assert "Reloaded" in fake.reply(ADMIN_ID)["text"]
+
+
+def test_stats_in_a_group_shows_counts_only(fake, bot):
+    fake.send_text(USER, "zzqx secret plorb?")
+    fake.reply(USER)
+    group = -1009999
+    fake.send_text(group, f"/stats@{BOT_USERNAME}", user_id=ADMIN_ID, chat_type="supergroup")
+    shown = fake.reply(group)["text"]
+    assert "Messages: 1" in shown and "Updates failed: 0" in shown
+    assert "zzqx" not in shown and "private chat" in shown
+    fake.send_text(ADMIN_ID, "/stats")
+    assert "zzqx secret plorb?" in fake.reply(ADMIN_ID)["text"]
 
 
 def test_reload_with_broken_data_keeps_running_knowledge(fake, start_bot, tmp_path):
