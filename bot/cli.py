@@ -1,4 +1,4 @@
-"""The `career-bot` command: chat, ask, check, eval, run, unanswered."""
+"""The `career-bot` command: chat, ask, check, eval, run, unanswered, inbox."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     unanswered = commands.add_parser("unanswered",
                                      help="most frequent unanswered questions, grouped")
     unanswered.add_argument("--limit", type=int, default=20)
+    inbox = commands.add_parser("inbox", help="updates that failed or wait for a reply")
+    inbox.add_argument("--retry", nargs="+", metavar="ID",
+                       help="queue failed updates again (ids, or all)")
+    inbox.add_argument("--show", type=int, metavar="ID", help="print one update as received")
     return parser
 
 
@@ -121,6 +125,10 @@ def _main(argv: list[str] | None) -> int:
         from bot.storage.report import print_unanswered
 
         return print_unanswered(settings, args.limit, sys.stdout)
+    if args.command == "inbox":
+        from bot.storage.inbox_report import print_inbox
+
+        return print_inbox(settings, sys.stdout, args.retry, args.show)
     engine = _load_engine(settings)
     if engine is None:
         return 1

@@ -33,14 +33,14 @@ class WebhookServer:
         path: str,
         secret: str,
         *,
-        max_body: int = MAX_BODY_BYTES,
-        idle_seconds: float = IDLE_SECONDS,
+        max_body: int | None = None,
+        idle_seconds: float | None = None,
     ) -> None:
         self._receive = receive
         self._path = "/" + path.strip("/")
         self._secret = secret.encode()
-        self._max_body = max_body
-        self._idle = idle_seconds
+        self._max_body = MAX_BODY_BYTES if max_body is None else max_body
+        self._idle = IDLE_SECONDS if idle_seconds is None else idle_seconds
         self._runner: web.AppRunner | None = None
 
     async def start(self, host: str, port: int) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from bot.config import Settings
 from bot.telegram.runner import run
 
 ADMIN_ID = 42
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_settings(fake: FakeTelegram, data_dir: Path, **env: str) -> Settings:
@@ -83,3 +88,40 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """``(label, callback_data)`` of every inline button under a sent message."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+class BotProcess:
+    """``python -m bot run`` in a child process (as in production), for crash tests."""
+
+    def __init__(self, fake: FakeTelegram, data_dir: Path, **env: str) -> None:
+        self.fake = fake
+        self.env = {**os.environ, "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+                    "TELEGRAM_API_BASE_URL": fake.base_url, "DATA_DIR": str(data_dir),
+                    "LOG_LEVEL": "INFO", "TELEGRAM_RATE_LIMIT": "0", "ADMIN_IDS": str(ADMIN_ID),
+                    "PYTHONPATH": str(ROOT), **env}
+        self.cwd = data_dir.parent
+        self.proc: subprocess.Popen[str] | None = None
+
+    def start(self, timeout: float = 20.0) -> BotProcess:
+        """Start and wait until it polls (each start deletes the webhook first)."""
+        before = self.fake.count("deleteWebhook")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=self.cwd, env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        self.fake.wait_for(lambda _: self.fake.count("deleteWebhook") > before, timeout)
+        return self
+
+    def kill(self) -> str:
+        """SIGKILL: no clean-up of any kind. Returns what it logged."""
+        assert self.proc is not None
+        self.proc.kill()
+        _, stderr = self.proc.communicate(timeout=10)
+        return stderr
+
+    def stop(self) -> tuple[int, str]:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        _, stderr = self.proc.communicate(timeout=20)
+        return self.proc.returncode, stderr
