@@ -117,13 +117,13 @@ def explain(error: BaseException, path: Path) -> str:
     text = str(error).lower()
     code = error.errno if isinstance(error, OSError) else None
     if code == errno.ENOSPC or "disk is full" in text or "database or disk is full" in text:
-        return f"no space left for {path}: free disk space, then start the bot again"
+        return f"no space left for {path}: free disk space"
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"{path} is damaged: stop the bot, move the file aside and restore your backup "
                 "(or start without it: the bot creates an empty database)")
     if "locked" in text or "busy" in text:
         return (f"{path} is locked by another program (another careerbot with this DATA_DIR, "
-                "or a backup in progress?): stop it, then start the bot again")
+                "or a backup in progress?): stop that program")
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or (
         "read-only" in text) or "unable to open" in text:
         return (f"{path} is read-only for this user: make it and its directory writable "
