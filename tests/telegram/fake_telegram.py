@@ -551,7 +551,7 @@ class _Handler(tornado.web.RequestHandler):
                 self.fake.record(Call(method, locals().get("params", {}), False,
                                       error=err.description))
             if err.code == 0:  # a reset: close the connection without answering
-                self.request.connection.detach().close()  # type: ignore[attr-defined]
+                self.request.connection.stream.close()  # type: ignore[attr-defined]
                 return
             self.set_status(err.code)
             self.finish(json.dumps({"ok": False, "error_code": err.code,

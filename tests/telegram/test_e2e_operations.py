@@ -213,3 +213,26 @@ def test_sigterm_finishes_replies_in_flight_and_closes_storage(fake: FakeTelegra
     assert not (data_dir / "careerbot.sqlite3-wal").exists() or (
         (data_dir / "careerbot.sqlite3-wal").stat().st_size == 0
     )
+
+
+def test_reload_keeps_the_running_knowledge_whatever_the_loader_raises(fake, data_dir):
+    from bot.config import DEFAULT_INTENTS_DIR, DEFAULT_KNOWLEDGE_DIR
+    from bot.engine import Engine
+
+    loads = []
+
+    def load():
+        loads.append(1)
+        if len(loads) > 1:  # e.g. a number where the YAML needs a mapping
+            raise AttributeError("'int' object has no attribute 'items'")
+        return Engine.load(DEFAULT_KNOWLEDGE_DIR, DEFAULT_INTENTS_DIR)
+
+    bot = RunningBot(make_settings(fake, data_dir), load_engine=load).start()
+    try:
+        fake.send_text(ADMIN_ID, "/reload")
+        report = fake.reply(ADMIN_ID)["text"]
+        assert "Reload failed" in report and "AttributeError" in report
+        fake.send_text(USER, "how much do coders make")
+        assert "median" in fake.reply(USER)["text"].lower()
+    finally:
+        assert bot.stop() == 0

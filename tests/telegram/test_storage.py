@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import stat
+import time
 
 from bot.config import Settings
 from bot.storage import Pseudonymizer, SqliteStorage, Turn, load_install_key
@@ -105,3 +107,41 @@ def test_print_unanswered(tmp_path):
     assert "3 unanswered question(s) in 2 group(s)" in text
     assert "     2  Is there a union for coders?" in text
     assert "Mars" not in text
+
+
+def test_unanswered_questions_are_grouped_and_capped_in_sql(tmp_path):
+    store = SqliteStorage(tmp_path)
+    for i in range(50):
+        store.record_turn(turn(text=f"Question number {i}?"))
+    for text in ("Is there a union?", "is there a union", "IS THERE A UNION!!"):
+        store.record_turn(turn(text=text))
+    top = store.unanswered_texts(limit=3)
+    assert len(top) == 3
+    assert top[0][1] == 3 and top[0][0].lower().startswith("is there a union")
+    store.close()
+
+
+def test_a_database_of_the_first_schema_is_upgraded_in_place(tmp_path):
+    old = sqlite3.connect(tmp_path / "careerbot.sqlite3")
+    old.executescript("""
+        CREATE TABLE states (chat_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated REAL NOT NULL);
+        CREATE TABLE events (ts REAL NOT NULL, intent TEXT NOT NULL, answered INTEGER NOT NULL);
+        CREATE TABLE feedback (ts REAL NOT NULL, user_key TEXT NOT NULL, intent TEXT NOT NULL,
+                               helpful INTEGER NOT NULL);
+        CREATE TABLE unanswered (ts REAL NOT NULL, user_key TEXT NOT NULL, text TEXT NOT NULL);
+    """)
+    now = time.time()
+    old.execute("INSERT INTO states VALUES ('c1', ?, ?)", ('{"topic": "salary"}', now))
+    old.execute("INSERT INTO unanswered VALUES (?, 'u1', 'Union?')", (now,))
+    old.execute("INSERT INTO unanswered VALUES (?, 'u2', 'union')", (now,))
+    old.execute("INSERT INTO feedback VALUES (?, 'u1', 'salary', 1)", (now,))
+    old.commit()
+    old.close()
+    store = SqliteStorage(tmp_path)
+    assert store.load_state("c1") == {"topic": "salary"}
+    assert store.unanswered_texts() == [("Union?", 2)]
+    assert store.stats().feedback_up == 1
+    store.record_feedback("u1", "salary", False, answer_key="c1:5")
+    store.record_feedback("u1", "salary", False, answer_key="c1:5")
+    assert store.stats().feedback_down == 1
+    store.close()
