@@ -9,7 +9,7 @@ from bot.storage.keys import KEY_FILE, Pseudonymizer, fingerprint, load_install_
 from bot.storage.sqlite import SqliteStorage, explain
 
 __all__ = ["Pseudonymizer", "SqliteStorage", "Stats", "Storage", "StorageError", "Turn",
-           "load_install_key", "open_storage"]
+           "explain", "load_install_key", "open_storage"]
 _KEY_CHECK = "key_check"
 
 

@@ -5,7 +5,10 @@ Every update is written to the database before Telegram is told it arrived (the 
 changes and its inbox status are committed in one transaction, and only then are its replies
 sent, each one marked as sent once Telegram took it. After a crash, the bot replays what is not
 done: an update not yet committed is handled again from scratch, a committed one resumes its
-replies. At most a reply that Telegram had taken but that was not yet marked is sent twice.
+replies. A reply that Telegram had taken but that was not yet marked is sent twice, so sends
+take turns: the next call starts only once the last one is marked, and a crash repeats at most
+one reply. A call Telegram is slow to answer gives up its turn after ``TURN_SECONDS``, so one
+hung chat never holds up the others (only then can more than one reply be in flight).
 
 Updates of one chat are handled in order, different chats concurrently. An update that cannot
 be read or handled is recorded as failed with its error, logged once and skipped.
@@ -14,12 +17,13 @@ be read or handled is recorded as failed with its error, logged once and skipped
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +51,8 @@ QUICK_RETRIES = (0.5, 1.5)  # seconds before retrying a failed call in line
 LATER = (5.0, 15.0, 60.0, 300.0, 900.0)  # then from the inbox, after these delays
 MAX_ATTEMPTS = 20  # about four hours of retries before a reply is given up as failed
 STOP_WAIT_SECONDS = 10.0
+SENT_LOG_COMPACT_BYTES = 64 * 1024  # the sent log is emptied past this size
+TURN_SECONDS = 0.25  # how long one call may hold the sending turn before others go on
 _UNRECORDED_MAX = 100_000
 
 
@@ -126,10 +132,15 @@ class Inbox:
         self._room = asyncio.Event()
         self._stopping = False
         self._sweeper: asyncio.Task[None] | None = None
+        self._turn = asyncio.Lock()  # one call sent and not yet marked at a time
+        self._marks_pending = 0  # marks in the sent log not yet in the database
+        # Ids finished while a sweep read the database: its snapshot may predate their marks.
+        self._finished_in_sweep: set[int] | None = None
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         """Replay what was not done before the last stop, then retry due work periodically."""
+        await self._settle_sent_log()
         replayed = await self._sweep(due=None)
         if replayed:
             _LOG.info("inbox: resuming %d update(s) not finished before the last stop",
@@ -228,6 +239,8 @@ class Inbox:
 
     def _finish(self, entry: _Entry) -> None:
         self._backlog -= 1
+        if self._finished_in_sweep is not None:
+            self._finished_in_sweep.add(entry.update_id)
         self._room.set()
         if entry.durable:
             self._claimed.discard(entry.update_id)
@@ -294,16 +307,43 @@ class Inbox:
         total = len(entry.calls)
         while entry.sent < total:
             call = entry.calls[entry.sent]
-            error = await self._call(call)
+            # Optional calls (acknowledging a button) are harmless to repeat: no turn needed.
+            async with contextlib.nullcontext() if call.optional else self._sending_turn():
+                error = await self._call(call)
+                if error is None:
+                    entry.sent += 1
+                    if entry.durable:  # kept across a crash before the next call may start
+                        self._store.sent_log.record(entry.update_id, entry.sent)
             if error is not None:
                 await self._later(entry, error)
                 return
-            entry.sent += 1
-            if entry.durable:
+            if entry.durable:  # the database copy of the mark, group-committed with others
+                self._marks_pending += 1
                 try:
                     await self._store.progress(entry.update_id, entry.sent, entry.sent == total)
                 except Exception:
                     entry.durable = False
+                finally:
+                    self._marks_pending -= 1
+
+    @contextlib.asynccontextmanager
+    async def _sending_turn(self) -> AsyncIterator[None]:
+        """Hold the one sending turn; a call still running after TURN_SECONDS gives it up."""
+        await self._turn.acquire()
+        held = True
+
+        def give_up() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._turn.release()
+
+        watchdog = asyncio.get_running_loop().call_later(TURN_SECONDS, give_up)
+        try:
+            yield
+        finally:
+            watchdog.cancel()
+            give_up()
 
     async def _call(self, call: Call) -> TelegramError | None:
         """Make one call, retrying quickly; the error if it must be retried later."""
@@ -366,6 +406,7 @@ class Inbox:
         while not self._stopping:
             await asyncio.sleep(SWEEP_SECONDS)
             try:
+                self._compact_sent_log()
                 await self._sweep(due=time.time())
             except Exception as error:
                 _LOG.error("inbox: retry sweep failed: %s", describe(error))
@@ -376,12 +417,50 @@ class Inbox:
         if self._backlog >= MAX_BACKLOG:
             return 0
         queued = 0
-        for stored in await self._store.open_updates(due=due):
-            if stored.update_id in self._claimed:
+        self._finished_in_sweep = set()
+        try:
+            stored_updates = await self._store.open_updates(due=due)
+            finished = self._finished_in_sweep
+        finally:
+            self._finished_in_sweep = None
+        for stored in stored_updates:
+            if stored.update_id in self._claimed or stored.update_id in finished:
                 continue
             self._enqueue(_Entry.stored(stored))
             queued += 1
         return queued
+
+    async def _settle_sent_log(self) -> None:
+        """Copy marks the database missed (the last stop was a crash) from the sent log."""
+        log = self._store.sent_log
+        marks = log.read()
+        if not marks:
+            return
+        writes = []
+        for stored in await self._store.open_updates(due=None):
+            mark = marks.get(stored.update_id, 0)
+            if stored.status != HANDLED or mark <= stored.sent:
+                continue
+            total = len(load_calls(stored.actions))
+            writes.append(self._store.progress(stored.update_id, min(mark, total),
+                                               mark >= total))
+        try:
+            await asyncio.gather(*writes)
+        except Exception as error:  # keep the log for the next start
+            _LOG.error("inbox: could not record replies sent before the crash: %s",
+                       describe(error))
+            return
+        log.clear()
+        if writes:
+            _LOG.info("inbox: %d update(s) had replies sent just before the last stop",
+                      len(writes))
+
+    def _compact_sent_log(self) -> None:
+        """Empty the sent log once the database holds every mark in it."""
+        log = self._store.sent_log
+        if log.size >= SENT_LOG_COMPACT_BYTES and not self._marks_pending and \
+                self._store.writable:
+            log.clear()
 
     async def _record_unrecorded(self) -> None:
         """Mark updates answered while the database could not be written as done."""

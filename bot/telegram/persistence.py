@@ -37,6 +37,7 @@ from bot.storage.base import (
     Vote,
 )
 from bot.storage.keys import Pseudonymizer
+from bot.storage.sentlog import SentLog
 from bot.telegram import work
 
 T = TypeVar("T")
@@ -72,9 +73,11 @@ class ChatStore:
         read_wait: float = READ_WAIT_SECONDS,
         probe_every: float = PROBE_EVERY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        sent_log: SentLog | None = None,
     ) -> None:
         self.storage = storage
         self.ids = ids
+        self.sent_log = sent_log if sent_log is not None else SentLog(None)
         self._write_wait = write_wait
         self._read_wait = read_wait
         self._probe_every = probe_every
@@ -284,6 +287,7 @@ class ChatStore:
         self._stop_writer()
         self._reader.shutdown(wait=True)
         self.storage.close()
+        self.sent_log.close()
 
     async def close(self) -> None:
         if self._closed:
@@ -292,6 +296,7 @@ class ChatStore:
         await asyncio.to_thread(self._stop_writer)
         await asyncio.get_running_loop().run_in_executor(self._reader, self.storage.close)
         self._reader.shutdown(wait=True)
+        self.sent_log.close()
 
 
 def _settle(future: asyncio.Future[Any], result: object) -> None:

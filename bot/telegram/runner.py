@@ -18,7 +18,8 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings
 from bot.errors import DataError
-from bot.storage import StorageError, open_storage
+from bot.storage import StorageError, explain, open_storage
+from bot.storage.sentlog import SENT_LOG_FILE, SentLog
 from bot.telegram import redact
 from bot.telegram.app import ALLOWED_UPDATES, App, build_application
 from bot.telegram.persistence import ChatStore
@@ -132,7 +133,12 @@ def run(
         storage, ids = open_storage(settings.data_dir, settings.retention_days)
     except StorageError as error:
         return _fail(str(error), EXIT_FAILED, err_out)
-    store = ChatStore(storage, ids)
+    try:
+        sent_log = SentLog(settings.data_dir / SENT_LOG_FILE)
+    except OSError as error:
+        storage.close()
+        return _fail(explain(error, settings.data_dir / SENT_LOG_FILE), EXIT_FAILED, err_out)
+    store = ChatStore(storage, ids, sent_log=sent_log)
     app = build_application(settings, token, engine, loader, store, on_ready)
     # Signal handlers can only be installed from the main thread (tests run us in another).
     in_main = threading.current_thread() is threading.main_thread()

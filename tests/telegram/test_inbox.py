@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import sqlite3
+import struct
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from harness import BotProcess
 
 from bot.config import Settings
 from bot.storage.inbox_report import print_inbox
+from bot.storage.sentlog import SENT_LOG_FILE, SentLog
 
 USER, OTHER = 5005, 6006
 
@@ -125,3 +127,39 @@ def test_updates_fetched_but_not_handled_at_a_kill_are_answered_after_the_restar
     for chat in range(7000, 7010):
         assert "median" in fake.reply(chat, timeout=10)["text"].lower()
     process.stop()
+
+
+def test_a_reply_recorded_as_sent_just_before_a_kill_is_not_sent_again(fake, process, data_dir):
+    process.start()
+    fake.hangs.append(("sendMessage", lambda p: p.get("chat_id") == USER, 30.0))
+    update_id = fake.send_text(USER, "how much do coders make")["update_id"]
+    fake.wait_started("sendMessage", timeout=10)
+    process.kill()
+    fake.hangs.clear()
+    # Telegram took the reply and the bot noted it in the sent log, but died before the
+    # database heard of it.
+    with (data_dir / SENT_LOG_FILE).open("ab") as log:
+        log.write(struct.pack("<qI", update_id, 1))
+    answered_before = fake.count("sendMessage")
+    process.start()
+    fake.send_text(OTHER, "hello")  # once this is answered, the replay is long done
+    fake.reply(OTHER, timeout=10)
+    assert fake.count("sendMessage") == answered_before + 1, "the taken reply was repeated"
+    db = sqlite3.connect(data_dir / "careerbot.sqlite3")
+    assert db.execute("SELECT status FROM inbox WHERE update_id = ?",
+                      (update_id,)).fetchone() == ("done",)
+    db.close()
+    assert (data_dir / SENT_LOG_FILE).stat().st_size == 0  # folded into the database
+    process.stop()
+
+
+def test_the_sent_log_keeps_the_highest_count_and_ignores_a_torn_record(tmp_path):
+    log = SentLog(tmp_path / SENT_LOG_FILE)
+    log.record(7, 1)
+    log.record(8, 1)
+    log.record(7, 2)
+    log.close()
+    with (tmp_path / SENT_LOG_FILE).open("ab") as raw:
+        raw.write(b"\x01\x02\x03")  # a write cut short
+    assert SentLog(tmp_path / SENT_LOG_FILE).read() == {7: 2, 8: 1}
+    assert (tmp_path / SENT_LOG_FILE).stat().st_mode & 0o777 == 0o600
