@@ -1,0 +1,146 @@
+"""Every fact in the source material can be reached by asking for it the way a user would.
+
+Each case is a question a user might type and the strings its answer must contain (the text the
+user reads, facts filled in). The questions are written for these tests; they are not the
+patterns in the knowledge base word for word.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.render import render_plain
+from bot.state import ConversationState
+
+CASES = [
+    # pay: median, mean, hourly, history, comparison
+    ("what is the median coder salary", ["$50,250", "May 2024"]),
+    ("what do coders make per hour", ["$24.16"]),
+    ("what is the mean wage for medical records specialists", ["$53,690", "mean"]),
+    ("average annual salary medical records specialist oews", ["$53,690"]),
+    ("mean hourly wage for coders", ["$25.82"]),
+    ("what was the median pay in 2021", ["$46,660", "May 2021"]),
+    ("how much did coders make in 2020", ["$44,090"]),
+    ("what did medical coders earn back in 2018", ["$40,350"]),
+    ("coder salary in 2010", ["$32,350"]),
+    ("has coder pay gone up over the years", ["$37,110", "$50,250", "wider group"]),
+    ("is there a 2025 salary figure", ["$51,140", "unconfirmed"]),
+    ("how does coder pay compare to the national average wage", ["$65,470", "$53,690"]),
+    ("what do the top 10 percent of coders make", ["$77,810"]),
+    ("lowest 10 percent coder pay", ["$35,080"]),
+    ("which state pays coders most", ["Washington", "$64,250"]),
+    ("what is the lowest paying state", ["Mississippi"]),
+    ("what do coders make at insurance companies", ["$64,170", "unconfirmed"]),
+    ("pay in hospitals vs doctors offices", ["$37,960", "$30,120", "May 2011"]),
+    # AAPC salary surveys
+    ("what does a CPC make according to aapc", ["$58,055"]),
+    ("average salary for a COC", ["$62,846"]),
+    ("how much do CIC coders make", ["$57,936"]),
+    ("median pay for a cpb", ["$56,981"]),
+    ("do coders with two credentials earn more", ["$64,890", "$70,608"]),
+    ("does having 3 credentials increase salary", ["$70,608"]),
+    ("what was the average cpc salary in 2018", ["$54,401"]),
+    ("aapc salary survey results", ["$54,797", "$60,097"]),
+    ("what is the average salary of aapc certified coders now", ["$66,979"]),
+    ("what do non certified coders make", ["$47,200"]),
+    # CPC exam and apprentice status
+    ("what is the CPC exam format", ["100 multiple-choice", "4 hours"]),
+    ("passing score cpc", ["70%"]),
+    ("is the cpc exam open book", ["CPT Professional Edition"]),
+    ("what topics are on the cpc exam", ["evaluation and management", "anesthesia", "17 areas"]),
+    ("how long do you get for the cpc test", ["4 hours"]),
+    ("how long should I study for the cpc", ["6–12 weeks", "4–6 months"]),
+    ("what is a CPC-A", ["apprentice", "two years"]),
+    ("how do I get rid of the A on my CPC", ["two years", "80 contact hours", "Practicode"]),
+    ("how can i remove the apprentice from my cpc-a", ["80 contact hours"]),
+    # other credentials
+    ("what is a COC", ["Certified Outpatient Coder", "CPC-H"]),
+    ("how many questions are on the COC exam", ["100 multiple-choice", "4 hours"]),
+    ("what is a CIC certification", ["inpatient", "ICD-10-PCS"]),
+    ("how long is the cic exam", ["4 hours", "7 inpatient cases"]),
+    ("what is the ccs-p", ["Physician-based", "121 questions"]),
+    ("how many people hold the ccs", ["36,925"]),
+    ("who can take the RHIA exam", ["bachelor's", "CAHIIM"]),
+    ("what do i need to sit for the rhit", ["CAHIIM", "associate"]),
+    ("is the rhit an organization", ["credential", "AHIMA"]),
+    # code sets and DRGs
+    ("how many digits is a cpt code", ["five digits"]),
+    ("who owns cpt codes", ["American Medical Association"]),
+    ("what is a category iii cpt code", ["Category III", "four digits plus T"]),
+    ("how many characters is an icd-10-cm code", ["3 to 7 characters"]),
+    ("how many characters in icd-10-pcs", ["seven characters", "inpatient"]),
+    ("difference between icd-10-cm and icd-10-pcs", ["diagnoses", "procedures"]),
+    ("what agency maintains icd-10-cm", ["National Center for Health Statistics"]),
+    ("what does a hcpcs code look like", ["a letter plus four digits"]),
+    ("what is hcpcs level 1", ["CPT"]),
+    ("when did drgs begin", ["October 1983"]),
+    ("how many ms-drgs are there", ["765"]),
+    ("what are hipaa code sets", ["HIPAA", "CPT and HCPCS"]),
+    # cancer registrars
+    ("what is a CTR", ["ODS", "January 1, 2024"]),
+    ("how many ceus for the ctr", ["20 continuing-education hours"]),
+    ("do ctrs earn more", ["$25,000"]),
+    # accreditation and schools
+    ("who accredits medical coding programs", ["CAHIIM"]),
+    ("is the cahiim accreditation voluntary", ["voluntary", "CHEA"]),
+    ("what is pcap", ["AHIMA", "150"]),
+    ("who accredits schools vs programs", ["institutional", "CAHIIM"]),
+    ("is snhu accredited", ["NECHE"]),
+    ("is penn foster accredited", ["DEAC"]),
+    # outlook
+    ("is medical coding a bright outlook occupation", ["Bright Outlook", "O*NET"]),
+    ("what was the job outlook in 2021-2031", ["2021–31", "7%"]),
+    ("growth projection 2018 to 2028", ["11%"]),
+    ("what did bls project for 2014-2024", ["15%"]),
+    ("how many coders are employed", ["194,800"]),
+    ("how many job openings per year for coders", ["14,200"]),
+    # work environment
+    ("what share of coders work in hospitals", ["34%"]),
+    ("what percent of coders work in doctors offices", ["19%"]),
+    ("what other industries employ coders", ["8%", "7%", "5%"]),
+    ("do coders sit all day", ["many hours at a computer", "sitting"]),
+    ("is medical coding physically demanding", ["desk work"]),
+    ("do coders work shifts", ["overnight"]),
+    ("what percent of coders work remotely", ["55%"]),
+    # education and the occupation
+    ("what should i major in to become a coder", ["health information technology"]),
+    ("typical entry level education for coders", ["postsecondary nondegree award"]),
+    ("how long is a coding certificate program", ["1–2 years"]),
+    ("is a medical coder the same as a medical records specialist", ["medical records specialists", "29-2072"]),
+    ("what job titles do medical coders have", ["Coder", "Medical Records"]),
+    ("does onet list skills for coders", ["reading comprehension"]),
+    ("what is the job zone for medical coders", ["can't confirm", "onetonline.org"]),
+    ("can you specialize in cancer coding", ["cancer"]),
+    ("how much do health information technologists make", ["$58,250"]),
+    ("how much do medical and health services managers make", ["$110,680"]),
+]
+
+
+@pytest.mark.parametrize("question,needles", CASES, ids=[q for q, _ in CASES])
+def test_the_fact_asked_for_is_in_the_answer(engine: Engine, question: str,
+                                             needles: list[str]) -> None:
+    reply, _ = engine.respond(question, ConversationState())
+    assert reply.intent != "fallback", f"{question!r} was not understood"
+    text = render_plain(reply)
+    for needle in needles:
+        assert needle in text, f"{question!r}: the answer lacks {needle!r}:\n{text}"
+
+
+@pytest.mark.parametrize("question", [
+    "how do I get rid of the A on my CPC",
+    "how do i remove apprentice status",
+    "what is a CPC-A",
+])
+def test_apprentice_questions_are_not_answered_by_the_outlook(engine: Engine,
+                                                              question: str) -> None:
+    reply, _ = engine.respond(question, ConversationState())
+    assert reply.intent == "certification" and reply.entry == "apprentice", question
+
+
+def test_unconfirmed_figures_say_so(engine: Engine) -> None:
+    for question in ("what do coders make at insurance companies",
+                     "is the job zone 3 for medical coding"):
+        reply, _ = engine.respond(question, ConversationState())
+        text = render_plain(reply).lower()
+        assert "unconfirmed" in text or "can't confirm" in text, question
