@@ -87,7 +87,7 @@ def schools_section(career: Career, schools: Schools, level: str | None, intro: 
     label = schools.levels[level].label if level in schools.levels else None
     wanted = " ".join(w for w in (label, "online" if online else None) if w)
     if (level is not None or online) and not chosen:
-        heading = f"None of the listed schools shows {wanted.lower()} programs. All of them:"
+        heading = f"No listed school shows {wanted.lower()} programs. All of them:"
         chosen = schools.schools
     elif wanted:
         heading = f"Listed schools with {wanted.lower()} programs:"

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,24 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def api_base_url(raw: str) -> str:
+    """``TELEGRAM_API_BASE_URL`` as python-telegram-bot needs it: ``scheme://host[/path]/bot``.
+
+    A trailing slash and a missing ``/bot`` suffix (``https://api.telegram.org``) are
+    normalised; anything that is not an http(s) address is a ConfigError naming the setting.
+    """
+    url = raw.strip().rstrip("/")
+    if not url:
+        return DEFAULT_API_BASE_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            "TELEGRAM_API_BASE_URL must be an http(s):// address such as "
+            f"{DEFAULT_API_BASE_URL}, got {raw.strip()!r}"
+        )
+    return url if url.endswith("/bot") else url + "/bot"
+
+
 def _int(env: Mapping[str, str], key: str, default: int) -> int:
     raw = env.get(key, "").strip()
     if not raw:
@@ -107,9 +126,13 @@ class Settings:
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook server must listen beyond loopback
     webhook_port: int = 8443
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))
-    flood_max_messages: int = 20
+    # Flood control: FLOOD_BURST messages at once, then FLOOD_MAX_MESSAGES per
+    # FLOOD_WINDOW_SECONDS; past that one notice, a pause of FLOOD_COOLDOWN_SECONDS, and a
+    # message when the pause is over (README, Deploy).
+    flood_burst: int = 10
+    flood_max_messages: int = 30
     flood_window_seconds: int = 60
-    flood_cooldown_seconds: int = 60
+    flood_cooldown_seconds: int = 30
     retention_days: int = 90
     log_level: str = "INFO"
     # Outgoing Bot API requests per second for the whole bot (Telegram's limit is 30); 0 = off.
@@ -140,16 +163,18 @@ class Settings:
             intents_dir=Path(env.get("CAREERBOT_INTENTS_DIR") or DEFAULT_INTENTS_DIR),
             data_dir=Path(env.get("DATA_DIR") or "data"),
             telegram_token=Secret(env.get("TELEGRAM_BOT_TOKEN", "").strip()),
-            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+            telegram_api_base_url=api_base_url(env.get("TELEGRAM_API_BASE_URL", "")),
             admin_ids=admins,
             webhook_enabled=_flag(env, "WEBHOOK_ENABLED", False),
             webhook_url=env.get("WEBHOOK_URL", ""),
             webhook_listen=env.get("WEBHOOK_LISTEN") or "0.0.0.0",  # noqa: S104
             webhook_port=_int(env, "WEBHOOK_PORT", 8443),
             webhook_secret=Secret(env.get("WEBHOOK_SECRET_TOKEN", "")),
-            flood_max_messages=_int(env, "FLOOD_MAX_MESSAGES", 20),
-            flood_window_seconds=_int(env, "FLOOD_WINDOW_SECONDS", 60),
-            flood_cooldown_seconds=_int(env, "FLOOD_COOLDOWN_SECONDS", 60),
+            flood_burst=_int(env, "FLOOD_BURST", cls.flood_burst),
+            flood_max_messages=_int(env, "FLOOD_MAX_MESSAGES", cls.flood_max_messages),
+            flood_window_seconds=_int(env, "FLOOD_WINDOW_SECONDS", cls.flood_window_seconds),
+            flood_cooldown_seconds=_int(env, "FLOOD_COOLDOWN_SECONDS",
+                                        cls.flood_cooldown_seconds),
             retention_days=_int(env, "RETENTION_DAYS", 90),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             telegram_rate_limit=_int(env, "TELEGRAM_RATE_LIMIT", 30),

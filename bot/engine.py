@@ -147,13 +147,24 @@ class Engine:
                      sections=(Section(body="Pick a topic:"),),
                      suggestions=self._topic_menu())
 
-    def schools(self, level: str | None,
-                state: ConversationState) -> tuple[Reply, ConversationState]:
-        """The school list, optionally filtered by a level id."""
+    def schools(self, level: str | None, state: ConversationState, *,
+                online: bool = False) -> tuple[Reply, ConversationState]:
+        """The school list, optionally filtered by a level id (unknown ids list them all)."""
         career = self.knowledge.careers.get(state.career or "", self.knowledge.default_career)
+        known = level if level in self.knowledge.schools.levels else None
         return self._answer_one(Question("", self._schools_topic(career), None, 1.0), career,
-                                state, Understanding("answer", career.id, level=level),
+                                state, Understanding("answer", career.id, level=known,
+                                                     online=online),
                                 explicit_level=True)
+
+    def schools_asked(self, text: str,
+                      state: ConversationState) -> tuple[Reply, ConversationState]:
+        """The school list filtered by the level and "online" named in free text, read by
+        the same phrase spotter as chat ("bachelors", "associate degree", "online", "all")."""
+        understanding = self.understand(text, state) if text.strip() else None
+        level = understanding.level if understanding is not None else None
+        online = understanding.online if understanding is not None else False
+        return self.schools(level, state, online=online)
 
     def sources(self) -> Reply:
         """Where the facts come from, how current they are and when each was checked."""

@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.config import Settings
 from bot.telegram.handlers import CareerBot
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import Inbox, describe
 from bot.telegram.intake import InboxUpdater
 from bot.telegram.persistence import ChatStore
 from bot.telegram.ports import EngineLike
@@ -62,6 +62,7 @@ def build_application(
     concurrency = max(1, settings.concurrent_updates)
 
     async def post_init(app: App) -> None:
+        app.bot_data["started"] = True  # getMe answered: later failures are not the server's
         await _register_commands(app, settings)
         removed = await store.purge(settings.retention_days)
         if removed:
@@ -72,6 +73,7 @@ def build_application(
 
     async def post_shutdown(_: App) -> None:
         # Runs after Application.stop() has awaited the updates in flight.
+        await careerbot.close()
         await store.close()
         _LOG.info("storage closed")
 
@@ -100,7 +102,13 @@ def build_application(
 
 
 async def _register_commands(app: App, settings: Settings) -> None:
-    await app.bot.set_my_commands(PUBLIC_COMMANDS)
+    """Set the command menus; optional, so a server without setMyCommands only gets a warning."""
+    try:
+        await app.bot.set_my_commands(PUBLIC_COMMANDS)
+    except TelegramError as err:
+        _LOG.warning("could not set the command menu (%s); the commands work without it",
+                     describe(err))
+        return
     for admin_id in sorted(settings.admin_ids):
         try:
             # Admins see /stats and /reload in their menu; others never learn they exist.

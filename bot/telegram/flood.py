@@ -1,9 +1,14 @@
-"""Per-user flood control: past N messages in M seconds, one notice, then a cool-down."""
+"""Per-user flood control: a burst allowance refilled at a steady rate, then a cool-down.
+
+Each user has a bucket of ``burst`` messages that refills at ``max_messages`` per
+``window_seconds``. A fast typist (a message every two or three seconds, a few in a row)
+never empties it; a script sending dozens a second does, gets one notice, and is ignored for
+``cooldown_seconds``, after which the bucket is full again.
+"""
 
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
 from enum import Enum
 
@@ -15,26 +20,31 @@ class Verdict(Enum):
 
 
 class FloodGuard:
-    """Sliding-window counter per user, in memory (a restart forgives everyone)."""
+    """A token bucket per user, in memory (a restart forgives everyone)."""
 
     def __init__(
         self,
         max_messages: int,
         window_seconds: float,
         cooldown_seconds: float,
+        burst: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._max = max_messages
-        self._window = window_seconds
+        self._burst = float(max_messages if burst is None else burst)
+        self._rate = max_messages / window_seconds if window_seconds > 0 else 0.0
         self._cooldown = cooldown_seconds
         self._clock = clock
-        self._seen: dict[int, deque[float]] = {}
+        self._buckets: dict[int, tuple[float, float]] = {}  # user -> (tokens, when)
         self._blocked_until: dict[int, float] = {}
         self._checks = 0
 
     @property
     def enabled(self) -> bool:
-        return self._max > 0 and self._window > 0
+        return self._rate > 0 and self._burst >= 1
+
+    @property
+    def cooldown_seconds(self) -> float:
+        return self._cooldown
 
     def check(self, user_id: int) -> Verdict:
         if not self.enabled:
@@ -48,20 +58,22 @@ class FloodGuard:
             if now < until:
                 return Verdict.DROP
             del self._blocked_until[user_id]
-            self._seen.pop(user_id, None)
-        seen = self._seen.setdefault(user_id, deque())
-        while seen and now - seen[0] >= self._window:
-            seen.popleft()
-        if len(seen) >= self._max:
+            self._buckets.pop(user_id, None)  # the pause is over: a full allowance again
+        tokens = self._tokens(user_id, now)
+        if tokens < 1:
             self._blocked_until[user_id] = now + self._cooldown
-            seen.clear()
+            self._buckets.pop(user_id, None)
             return Verdict.NOTICE
-        seen.append(now)
+        self._buckets[user_id] = (tokens - 1, now)
         return Verdict.ALLOW
 
+    def _tokens(self, user_id: int, now: float) -> float:
+        tokens, when = self._buckets.get(user_id, (self._burst, now))
+        return min(self._burst, tokens + (now - when) * self._rate)
+
     def _prune(self, now: float) -> None:
-        # Forget idle users so memory stays bounded by recent activity.
-        for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] >= self._window]:
-            del self._seen[user_id]
+        # Forget users whose bucket is full again, so memory stays bounded by recent activity.
+        for user_id in [u for u in self._buckets if self._tokens(u, now) >= self._burst]:
+            del self._buckets[user_id]
         for user_id in [u for u, t in self._blocked_until.items() if now >= t]:
             del self._blocked_until[user_id]

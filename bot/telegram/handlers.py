@@ -29,11 +29,12 @@ from bot.state import ConversationState
 from bot.telegram import addressing, work
 from bot.telegram.admin import as_plain, reload_failed, stats_message
 from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.inbox import describe
 from bot.telegram.keyboards import CallbackCodec, Keyboards, without_feedback
 from bot.telegram.persistence import ChatStore
 from bot.telegram.ports import EngineLike
 from bot.telegram.render import Chunk, render, render_text
-from bot.telegram.sender import message_calls
+from bot.telegram.sender import message_calls, perform
 from bot.telegram.work import Call
 
 _LOG = logging.getLogger(__name__)
@@ -56,13 +57,22 @@ THANKS = "Thanks for the feedback!"
 _MAX_STORED_QUESTION = 1000  # characters of an unanswered question kept for editors
 
 
-def flood_notice(cooldown_seconds: int) -> str:
-    wait = f"{max(1, round(cooldown_seconds / 60))} minute(s)" if cooldown_seconds >= 90 else (
-        f"{cooldown_seconds} seconds"
-    )
+FLOOD_OVER = (
+    "Thanks for waiting: you can write to me again. I skipped the messages you sent during "
+    "the break, so send again anything I haven't answered."
+)
+
+
+def flood_notice(cooldown_seconds: float) -> str:
+    """The one notice a user gets when flood control pauses them."""
+    seconds = round(cooldown_seconds)
+    if seconds >= 90:
+        wait = f"{round(seconds / 60)} minutes"
+    else:
+        wait = f"{seconds} second{'' if seconds == 1 else 's'}"
     return (
         "You're sending messages faster than I can keep up with. "
-        f"I'll take a short break and read your messages again in about {wait}."
+        f"I'll take a short break of about {wait} and tell you here when I'm reading again."
     )
 
 
@@ -86,10 +96,13 @@ class CareerBot:
             settings.flood_max_messages,
             settings.flood_window_seconds,
             settings.flood_cooldown_seconds,
+            burst=settings.flood_burst,
         )
+        self._timers: set[asyncio.Task[None]] = set()  # "the pause is over" messages
 
     # ------------------------------------------------------------------ wiring
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Add every handler to ``app``: the guard first, then commands, text, buttons."""
         only_new = filters.UpdateType.MESSAGE  # edited messages and channel posts are ignored
         admins = filters.User(user_id=self.settings.admin_ids) if self.settings.admin_ids else None
         app.add_handler(TypeHandler(Update, self.guard), group=-1)
@@ -127,6 +140,7 @@ class CareerBot:
     async def _send(
         self, context: Context, message: Message, reply: Reply, quote: bool = True
     ) -> None:
+        """Queue ``reply`` as messages with its keyboard, quoting the question in groups."""
         reply_to, thread = self._where(message)
         work.current().calls.extend(message_calls(
             message.chat_id,
@@ -137,6 +151,7 @@ class CareerBot:
         ))
 
     async def _send_text(self, context: Context, message: Message, chunks: list[Chunk]) -> None:
+        """Queue plain-text chunks without buttons."""
         reply_to, thread = self._where(message)
         work.current().calls.extend(
             message_calls(message.chat_id, chunks, None, reply_to, thread))
@@ -195,18 +210,51 @@ class CareerBot:
         if verdict is Verdict.ALLOW:
             return
         if verdict is Verdict.NOTICE:
-            _LOG.info("flood control: pausing a user for %ss", self.settings.flood_cooldown_seconds)
-            notice = flood_notice(self.settings.flood_cooldown_seconds)
+            _LOG.info("flood control: pausing a user for %ss", self.flood.cooldown_seconds)
+            notice = flood_notice(self.flood.cooldown_seconds)
             if update.callback_query is not None:
                 self._answer_query(update.callback_query, notice, alert=True)
             elif update.message is not None:
                 await self._send_text(context, update.message, render_text(notice))
+            self._tell_when_over(context, update)
         elif update.callback_query is not None:
             self._answer_query(update.callback_query)  # stop the spinner, say nothing
         raise ApplicationHandlerStop
 
+    def _tell_when_over(self, context: Context, update: Update) -> None:
+        """Schedule the one message saying the pause is over (lost if the bot stops first:
+        a restart forgives everyone anyway)."""
+        query = update.callback_query
+        message = update.message or (
+            query.message if query is not None and isinstance(query.message, Message) else None)
+        if message is None:
+            return
+        reply_to, thread = self._where(message)
+        if query is not None:
+            reply_to = None  # a button's message is the bot's own: do not quote it
+        [call] = message_calls(message.chat_id, render_text(FLOOD_OVER), None, reply_to, thread)
+        task = asyncio.create_task(self._send_later(context, call), name="flood-over")
+        self._timers.add(task)
+        task.add_done_callback(self._timers.discard)
+
+    async def _send_later(self, context: Context, call: Call) -> None:
+        """Send ``call`` once the flood pause is over (best effort)."""
+        await asyncio.sleep(self.flood.cooldown_seconds)
+        try:
+            await perform(context.bot, call)
+        except Exception as err:  # Telegram may refuse it (blocked bot): nothing to repeat
+            _LOG.info("could not say that a flood pause is over: %s", describe(err))
+
+    async def close(self) -> None:
+        """Cancel the scheduled messages (at shutdown)."""
+        for task in list(self._timers):
+            task.cancel()
+        if self._timers:
+            await asyncio.wait(set(self._timers), timeout=1)
+
     # ------------------------------------------------------------------ commands
     async def cmd_start(self, update: Update, context: Context) -> None:
+        """/start: the greeting and topic menu, or a deep link's topic answered at once."""
         message, user = update.message, update.effective_user
         if message is None or user is None:
             return
@@ -222,27 +270,32 @@ class CareerBot:
             await self._converse(context, message, user.id, self.engine.welcome)
 
     async def cmd_help(self, update: Update, context: Context) -> None:
+        """/help: how to ask."""
         if update.message is not None:
             await self._send(context, update.message, self.engine.help())
 
     async def cmd_topics(self, update: Update, context: Context) -> None:
+        """/topics: the topic menu."""
         if update.message is not None:
             await self._send(context, update.message, self.engine.topics_menu())
 
     async def cmd_sources(self, update: Update, context: Context) -> None:
+        """/sources: where the facts come from and how current they are."""
         if update.message is not None:
             await self._send(context, update.message, self.engine.sources())
 
     async def cmd_schools(self, update: Update, context: Context) -> None:
+        """/schools [level]: the schools, filtered by a level or "online" named in any words."""
         message, user = update.message, update.effective_user
         if message is None or user is None:
             return
-        level = "_".join(context.args).lower() if context.args else None
+        wanted = " ".join(context.args or ())
         await self._converse(
-            context, message, user.id, lambda s: self.engine.schools(level or None, s)
+            context, message, user.id, lambda s: self.engine.schools_asked(wanted, s)
         )
 
     async def cmd_forget(self, update: Update, context: Context) -> None:
+        """/forget: delete what is stored about the user (in groups: their own data only)."""
         message, user = update.message, update.effective_user
         if message is None or user is None:
             return
@@ -253,6 +306,7 @@ class CareerBot:
                               render_text(FORGOTTEN if private else FORGOTTEN_IN_GROUP))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
+        """Any other command addressed to this bot: say so and point to /help."""
         message = update.message
         if message is None or not addressing.command_for_us(message, context.bot.username or ""):
             return
@@ -260,6 +314,7 @@ class CareerBot:
 
     # ------------------------------------------------------------------ admin commands
     async def cmd_stats(self, update: Update, context: Context) -> None:
+        """/stats (admins): usage, feedback and inbox health; unanswered questions in private."""
         message = update.message
         if message is None:
             return
@@ -277,6 +332,7 @@ class CareerBot:
             message.chat_id, [Chunk(html=text, plain=as_plain(text))], None, reply_to, thread))
 
     async def cmd_reload(self, update: Update, context: Context) -> None:
+        """/reload (admins): re-read the YAML, keeping the running data if it is broken."""
         message = update.message
         if message is None:
             return
@@ -297,6 +353,7 @@ class CareerBot:
 
     # ------------------------------------------------------------------ conversation
     async def on_text(self, update: Update, context: Context) -> None:
+        """Free text: answered by the engine in the chat's context (groups: when addressed)."""
         message, user = update.message, update.effective_user
         if message is None or user is None or message.text is None:
             return
@@ -304,6 +361,7 @@ class CareerBot:
 
     async def _answer_text(self, context: Context, message: Message, user_id: int,
                            text: str) -> None:
+        """Answer ``text`` if it is addressed to the bot, without the @mention."""
         username = context.bot.username or ""
         if not addressing.addressed(message, context.bot.id, username):
             return
@@ -326,6 +384,7 @@ class CareerBot:
         await self._send(context, message, self.engine.not_text())
 
     async def on_button(self, update: Update, context: Context) -> None:
+        """A button press: a vote is recorded and thanked, anything else is answered."""
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
@@ -337,8 +396,9 @@ class CareerBot:
             return
         vote = payloads.parse(payload)
         if vote is not None and vote.kind == payloads.VOTE:
-            await self.store.feedback(user.id, payloads.voted(vote)[0], payloads.helpful(vote),
-                                      answer=(message.chat_id, message.message_id))
+            for answered in payloads.voted(vote):  # a reply may answer several questions
+                await self.store.feedback(user.id, answered, payloads.helpful(vote),
+                                          answer=(message.chat_id, message.message_id))
             self._answer_query(query, THANKS)
             # Optional: e.g. "message is not modified" after a double tap.
             markup = without_feedback(message.reply_markup, self.codec)

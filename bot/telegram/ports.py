@@ -25,8 +25,8 @@ class EngineLike(Protocol):
 
     def topics_menu(self) -> Reply: ...
 
-    def schools(
-        self, level: str | None, state: ConversationState
+    def schools_asked(
+        self, text: str, state: ConversationState
     ) -> tuple[Reply, ConversationState]: ...
 
     def sources(self) -> Reply: ...

@@ -16,12 +16,13 @@ from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
-from bot.config import ConfigError, Settings
+from bot.config import DEFAULT_API_BASE_URL, ConfigError, Settings
 from bot.errors import DataError
 from bot.storage import StorageError, explain, open_storage
 from bot.storage.sentlog import SENT_LOG_FILE, SentLog
 from bot.telegram import redact
 from bot.telegram.app import ALLOWED_UPDATES, App, build_application
+from bot.telegram.inbox import describe
 from bot.telegram.persistence import ChatStore
 from bot.telegram.ports import EngineLike
 
@@ -60,6 +61,25 @@ def webhook_plan(settings: Settings) -> WebhookPlan:
                        settings.webhook_port, secret)
 
 
+# python-telegram-bot logs a failed start twice with tracebacks before raising: its retry loop
+# giving up ("Network Retry Loop (Bootstrap Initialize Application): ... Aborting") and a
+# reply it cannot parse ("Can not load invalid JSON data"). run() prints one line for the
+# same failure, so those records go to the debug log.
+_LIBRARY_NOISE = {
+    "telegram.ext": "Network Retry Loop",
+    "telegram.request.BaseRequest": "Can not load invalid JSON",
+}
+
+
+def _to_debug(record: logging.LogRecord) -> bool:
+    prefix = _LIBRARY_NOISE.get(record.name)
+    if prefix is not None and record.levelno > logging.DEBUG and (
+            record.getMessage().startswith(prefix)):
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)
+    return True
+
+
 def setup_logging(settings: Settings, *secret_values: str) -> None:
     """Log to stderr at LOG_LEVEL, with the token and webhook secret redacted everywhere."""
     redact.install(*secret_values)
@@ -68,6 +88,41 @@ def setup_logging(settings: Settings, *secret_values: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger().setLevel(settings.log_level)
+    for name in _LIBRARY_NOISE:
+        library = logging.getLogger(name)
+        if _to_debug not in library.filters:
+            library.addFilter(_to_debug)
+
+
+def _where(settings: Settings) -> str:
+    """The Bot API server as the operator configured it (never with the token)."""
+    parts = urlsplit(settings.telegram_api_base_url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _start_failure(error: BaseException, settings: Settings, started: bool) -> tuple[str, int]:
+    """The one line and exit code for an exception that ended ``run_polling``/``run_webhook``.
+
+    ``started``: whether getMe had succeeded (post_init ran) before it was raised.
+    """
+    where = _where(settings)
+    custom = settings.telegram_api_base_url != DEFAULT_API_BASE_URL
+    if isinstance(error, InvalidToken):
+        hint = (f", or TELEGRAM_API_BASE_URL ({where}) is not a Bot API server"
+                if custom else "")
+        return f"Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?{hint})", EXIT_CONFIG
+    if isinstance(error, NetworkError):
+        return (f"cannot reach the Telegram Bot API at {where} ({describe(error)}): check the "
+                "network, a proxy (HTTPS_PROXY) and TELEGRAM_API_BASE_URL"), EXIT_FAILED
+    if isinstance(error, TelegramError):
+        return (f"Telegram refused to start the bot ({describe(error)}): check "
+                "TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE_URL"), EXIT_FAILED
+    if isinstance(error, StorageError):
+        return str(error), EXIT_FAILED
+    if not started:  # initialize() only calls getMe: its answer could not be read
+        return (f"the server at TELEGRAM_API_BASE_URL ({where}) does not answer like the "
+                f"Telegram Bot API (getMe: {describe(error)}): check the setting"), EXIT_FAILED
+    return f"the bot could not start: {describe(error)}", EXIT_FAILED
 
 
 def _fail(err: str, code: int, err_out: TextIO) -> int:
@@ -160,13 +215,10 @@ def run(
             _LOG.info("starting with long polling")
             app.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=signals,
                             close_loop=False)
-    except InvalidToken:
-        return _fail("Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?)", EXIT_CONFIG,
-                     err_out)
-    except NetworkError as error:
-        return _fail(f"cannot reach the Telegram Bot API: {error}", EXIT_FAILED, err_out)
-    except TelegramError as error:
-        return _fail(f"Telegram refused to start the bot: {error}", EXIT_FAILED, err_out)
+    except Exception as error:  # every start-up failure: one line, the traceback at debug
+        _LOG.debug("start-up failed", exc_info=error)
+        line, code = _start_failure(error, settings, bool(app.bot_data.get("started")))
+        return _fail(line, code, err_out)
     finally:
         _close_transports(app)
         store.close_now()  # no-op when post_shutdown already closed it

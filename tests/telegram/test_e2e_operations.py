@@ -78,7 +78,8 @@ def test_reload_with_broken_data_keeps_running_knowledge(fake, start_bot, tmp_pa
 
 
 def test_flood_control_pauses_one_user_only(fake, start_bot):
-    start_bot(FLOOD_MAX_MESSAGES="3", FLOOD_WINDOW_SECONDS="60", FLOOD_COOLDOWN_SECONDS="60")
+    start_bot(FLOOD_BURST="3", FLOOD_MAX_MESSAGES="3", FLOOD_WINDOW_SECONDS="60",
+              FLOOD_COOLDOWN_SECONDS="60")
     for _ in range(8):
         fake.send_text(USER, "how much do coders make")
     fake.send_text(3003, "how much do coders make")
