@@ -130,8 +130,10 @@ def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter
     for career in knowledge.careers.values():
         names = (career.name, *career.aliases)
         phrases += [("career", career.id, a) for a in names]
-        phrases += [("covered", career.id, o) for o in career.related_occupations]
-        covered |= {normalise(n) for n in (*names, *career.related_occupations)}
+        phrases += [("covered", career.id, o)
+                    for o in (*career.related_occupations, *career.fields_of_study)]
+        covered |= {normalise(n) for n in (*names, *career.related_occupations,
+                                           *career.fields_of_study)}
     for level in knowledge.schools.levels.values():
         phrases += [("level", level.id, a) for a in (level.label, *level.aliases)]
     for school in knowledge.schools.schools:

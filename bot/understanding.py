@@ -39,6 +39,7 @@ DID_YOU_MEAN_FLOOR = 0.8  # offered from THRESHOLD x this
 TEMPERATURE = 0.1  # softmax temperature over raw index scores
 CONTEXT_BOOST = 0.08  # raw score added to the last topic's targets for a short message
 CONTEXT_BOOST_STRONG = 0.2  # ... for one that opens like a follow-up ("and", "what about")
+CONTEXT_BOOST_OWN_WORDS = 0.25  # ... more when the last topic uses every word it has
 CONTEXT_BOOST_ENTRY = 0.03  # and again to the last entry
 KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the message uses
 RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
@@ -55,6 +56,7 @@ BOUNDARY = "|"  # marks a sentence or clause boundary inside an analysed token l
 # Commas join clauses like "and" does (kept only when each side is a question of its own).
 _BREAKS = re.compile(r"[?!;\n]+|\.(?!\d)|(?:^|\s)\d[.)]\s|\s*[+&]\s*|\s/\s")
 # Words that join two questions in one sentence.
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{3})/(?=[^\W\d_]{3})")  # not "w/o" or "24/7"
 _JOINS = frozenset({"and", "or", "also", "plus", "n", "then", "but"})
 _QUESTION_OPENERS = frozenset({
     "what", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose", "is",
@@ -225,8 +227,10 @@ class Reader:
     def read(self, text: str, state: ConversationState) -> Understanding:
         """What ``text`` asks, read in the context of ``state``."""
         cleaned = clean_text(text)
+        # "salary/outlook?" asks two things, like "salary, outlook?" ("and/or" is one word).
+        joined = _WORD_SLASH.sub(" and ", cleaned.replace("and/or", "or"))
         segments = [" ".join(w[:MAX_WORD_CHARS] for w in normalise(s.replace(",", " and ")).split())
-                    for s in _BREAKS.split(cleaned)]
+                    for s in _BREAKS.split(joined)]
         segments = [s for s in segments if s]
         words = [w for s in segments for w in s.split()]
         career = state.career or self.default_career
@@ -398,6 +402,9 @@ class Reader:
         if related_topic and (compared or any(_contains(words, name) for name in names)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
+        if boost and self._all_words_used(words, self._members.get(state.topic or "", [])):
+            # "what about in texas?" after licensing: every word it has, licensing uses too.
+            boost += CONTEXT_BOOST_OWN_WORDS
         if boost:
             for i in self._members.get(state.topic or "", ()):
                 raw[i] += boost
@@ -454,6 +461,12 @@ class Reader:
         kind = TOPIC if target.kind in (TOPIC, ENTRY) else target.kind
         return _Verdict(best_group, kind, target, score, share, entry, runner, ranked,
                         evidence)
+
+    def _all_words_used(self, words: list[str], members: list[int]) -> bool:
+        """Whether ``members`` use every content word of ``words`` (and there is one)."""
+        content = [w for w in words if w not in STOPWORDS and len(w) > 1 and w != BOUNDARY]
+        return bool(content) and all(any(self.index.uses(i, w) for i in members)
+                                     for w in content)
 
     def _evidence(self, words: list[str], members: list[int]) -> int:
         """2 when a telling content word of the message is used by one of ``members``,

@@ -173,3 +173,46 @@ def test_a_follow_up_does_not_just_repeat_the_last_answer(engine: Engine) -> Non
     _, (intent, _, answer) = chat(engine, "what are drgs", "can I take it from home")
     assert intent == "work_environment"
     assert "remote" in answer.lower() or "home" in answer.lower()
+
+
+@pytest.mark.parametrize("message,topics", [
+    ("salary/outlook?", {"salary", "outlook"}),
+    ("duties/skills?", {"duties", "skills"}),
+])
+def test_two_words_joined_by_a_slash_are_two_questions(engine: Engine, message: str,
+                                                       topics: set[str]) -> None:
+    [(_, intents, _)] = chat(engine, message)
+    assert topics <= set(intents)
+
+
+def test_and_or_and_without_are_not_split(engine: Engine) -> None:
+    [(_, intents, answer)] = chat(engine, "w/o a degree can i work as a coder")
+    assert intents == ("education",)
+    assert "degree" in answer.lower()
+
+
+def test_a_state_named_in_a_follow_up_stays_on_the_last_topic(engine: Engine) -> None:
+    _, texas = chat(engine, "do i need a license", "what about in Texas?")
+    assert texas[0] == "licensure" and "licen" in texas[2].lower()
+    _, mississippi = chat(engine, "how much do coders make", "and mississippi?")
+    assert mississippi[0] == "salary" and "state" in mississippi[2].lower()
+
+
+def test_a_state_in_a_new_question_is_a_state_of_that_question(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "what do coders make in ohio")
+    assert intent == "salary" and "state" in answer.lower()
+    [(intent, _, _)] = chat(engine, "schools in ohio")
+    assert intent == "schools"
+
+
+def test_the_careers_own_field_of_study_is_not_declined(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "associate degree in health information technology")
+    assert intent == "education"
+    assert "only know about" not in answer.lower()
+    [(intent, _, _)] = chat(engine, "how do i get into information technology")
+    assert intent == "fallback"
+
+
+def test_a_shift_is_a_working_day(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "walk me through a typical shift")
+    assert intent == "duties" and "records" in answer.lower()

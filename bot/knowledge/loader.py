@@ -289,7 +289,8 @@ def _load_career(path: Path, problems: list[Problem]) -> Career | None:
         r.problem(root.line_of("related_occupations_topic"), f"related_occupations_topic "
                   f"'{related_topic}' is not a topic: use one of {', '.join(topics)}")
     return Career(career_id, r.text(root, "name"), r.texts(root, "aliases"),
-                  r.text(root, "summary"), sources, facts, topics, related, related_topic, path)
+                  r.text(root, "summary"), sources, facts, topics, related, related_topic, path,
+                  r.texts(root, "fields_of_study", required=False))
 
 
 def _load_schools(path: Path, problems: list[Problem]) -> Schools:

@@ -137,6 +137,9 @@ class Career:
     related_occupations: tuple[str, ...] = ()
     related_occupations_topic: str = ""  # the topic that answers about them
     path: Path = Path()
+    # Fields of study that lead to this career ("health information technology"): never
+    # declined as another field, but not routed anywhere either.
+    fields_of_study: tuple[str, ...] = ()
 
     def entry(self, entry_id: str) -> Entry | None:
         for topic in self.topics.values():
