@@ -44,8 +44,12 @@ async def test_parameters_reach_the_server_as_json_and_the_body_comes_back() -> 
 
 
 async def test_timeouts_and_refused_connections_map_to_ptb_errors() -> None:
+    release, closed = asyncio.Event(), asyncio.Event()
+
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(5)
+        await release.wait()  # no answer while the client waits
+        writer.close()
+        closed.set()
 
     server = await asyncio.start_server(hang, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -53,6 +57,8 @@ async def test_timeouts_and_refused_connections_map_to_ptb_errors() -> None:
     await request.initialize()
     with pytest.raises(TimedOut):
         await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+    release.set()
+    await closed.wait()  # the handler closes its socket before the event loop ends
     server.close()
 
     with socket.socket() as probe:  # a port nothing listens on
