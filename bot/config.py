@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import CareerBotError
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,7 +25,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 
-class ConfigError(ValueError):
+class ConfigError(CareerBotError, ValueError):
     """A setting is missing or malformed; the message is one line and never holds a secret."""
 
 
