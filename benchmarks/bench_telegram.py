@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram")]
+sys.path.insert(0, str(ROOT))
 
-from fake_telegram import TEST_TOKEN, FakeTelegram  # noqa: E402
+from tests.telegram.fake_telegram import TEST_TOKEN, FakeTelegram  # noqa: E402
 
 QUESTIONS = [
     "how much do medical coders make?",

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram")]
+sys.path.insert(0, str(ROOT))
 
-from fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram  # noqa: E402
+from tests.telegram.fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram  # noqa: E402
 
 # A question, then a follow-up that only makes sense after it, and a word its answer must have.
 PAIRS = [

@@ -13,33 +13,44 @@ from bot.engine import Engine
 from bot.errors import DataError
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before or after the command's name."""
+    parser.add_argument("--knowledge", type=Path, metavar="DIR", default=default,
+                        help="knowledge base directory (env CAREERBOT_KNOWLEDGE_DIR)")
+    parser.add_argument("--intents", type=Path, metavar="DIR", default=default,
+                        help="intents directory (env CAREERBOT_INTENTS_DIR)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="career-bot", description=__doc__)
-    parser.add_argument("--knowledge", type=Path, metavar="DIR",
-                        help="knowledge base directory (env CAREERBOT_KNOWLEDGE_DIR)")
-    parser.add_argument("--intents", type=Path, metavar="DIR",
-                        help="intents directory (env CAREERBOT_INTENTS_DIR)")
+    _global_options(parser, default=None)
+    # After the command: SUPPRESS leaves a value given before the command in place.
+    after = argparse.ArgumentParser(add_help=False)
+    _global_options(after, default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("chat", help="chat in the terminal (no Telegram token needed)")
-    ask = commands.add_parser("ask", help="answer one question, or JSON Lines on stdin")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, parents=[after])
+
+    command("chat", "chat in the terminal (no Telegram token needed)")
+    ask = command("ask", "answer one question, or JSON Lines on stdin")
     ask.add_argument("question", nargs="?", help="the question (omit with --json to read stdin)")
     ask.add_argument("--json", action="store_true", help="speak the JSON Lines protocol")
-    check = commands.add_parser("check", help="validate knowledge/ and intents/")
+    check = command("check", "validate knowledge/ and intents/")
     check.add_argument("--stale-after", type=int, default=None, metavar="YEARS",
                        help="warn about facts whose data is older than this (default 3)")
     check.add_argument("--strict", action="store_true",
                        help="treat stale facts as problems (exit 1)")
-    evaluate = commands.add_parser("eval", help="score the bot on a labelled question set")
+    evaluate = command("eval", "score the bot on a labelled question set")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--min-accuracy", type=float, default=None,
                           help="exit 1 when accuracy is below this share (0..1)")
-    run = commands.add_parser("run", help="run the Telegram bot (polling, or --webhook)")
+    run = command("run", "run the Telegram bot (polling, or --webhook)")
     run.add_argument("--webhook", action="store_true", default=None,
                      help="receive updates by webhook instead of long polling")
-    unanswered = commands.add_parser("unanswered",
-                                     help="most frequent unanswered questions, grouped")
+    unanswered = command("unanswered", "most frequent unanswered questions, grouped")
     unanswered.add_argument("--limit", type=int, default=20)
-    inbox = commands.add_parser("inbox", help="updates that failed or wait for a reply")
+    inbox = command("inbox", "updates that failed or wait for a reply")
     inbox.add_argument("--retry", nargs="+", metavar="ID",
                        help="queue failed updates again (ids, or all)")
     inbox.add_argument("--show", type=int, metavar="ID", help="print one update as received")

@@ -6,16 +6,26 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bot.errors import CareerBotError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _data_dir(name: str) -> Path:
-    """The source tree's data directory; after a non-editable install, ./name instead."""
-    beside_package = PACKAGE_ROOT / name
-    return beside_package if beside_package.is_dir() else Path(name)
+    """The bundled ``knowledge`` or ``intents`` folder.
+
+    An installed wheel carries both as package data, ``bot/data/NAME`` (pyproject.toml maps the
+    top-level folders there), so the bot answers from any folder. A checkout or an editable
+    install has no ``bot/data``: it reads the top-level folder itself, so edits count at once.
+    """
+    packaged = resources.files("bot") / "data" / name
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return PACKAGE_ROOT / name
 
 
 DEFAULT_KNOWLEDGE_DIR = _data_dir("knowledge")
@@ -24,7 +34,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 
-class ConfigError(ValueError):
+class ConfigError(CareerBotError, ValueError):
     """A setting is missing or malformed; the message is one line and never holds a secret."""
 
 

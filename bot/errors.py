@@ -1,4 +1,4 @@
-"""Data problems found while loading the knowledge base and intents."""
+"""The root of the bot's own errors, and the data problems found while loading its YAML."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class DataError(Exception):
+class CareerBotError(Exception):
+    """Every error the bot raises itself derives from this one class."""
+
+
+class DataError(CareerBotError):
     """The knowledge base or intents are invalid; the bot refuses to start on them."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from bot.errors import Problem
+from bot.errors import CareerBotError, Problem
 
 
 class LineDict(dict[Any, Any]):
@@ -35,8 +35,8 @@ class LineList(list[Any]):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
+class _DuplicateKeyError(CareerBotError, yaml.MarkedYAMLError):
+    """A mapping names the same key twice (raised inside the loader, reported as a Problem)."""
 
 
 # libyaml's parser when available (several times faster); the constructors stay ours.
@@ -54,7 +54,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if key in result:
-                raise _DuplicateKey(
+                raise _DuplicateKeyError(
                     None, None,
                     f"duplicate key {key!r} (first on line {result.key_lines[key]}): "
                     "merge the two entries or rename one",
@@ -101,7 +101,7 @@ def load_yaml(path: Path, problems: list[Problem]) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "malformed YAML"
-        if isinstance(exc, _DuplicateKey):
+        if isinstance(exc, _DuplicateKeyError):
             problems.append(Problem(path, line, str(what)))
         else:
             problems.append(Problem(

@@ -82,3 +82,20 @@ def test_knowledge_dir_from_environment(tmp_path: Path) -> None:
     result = _run("ask", "hi", env={"CAREERBOT_KNOWLEDGE_DIR": str(tmp_path)})
     assert result.returncode == 1
     assert "no career files" in result.stderr
+
+
+def test_data_options_work_before_and_after_the_command(
+    data_copy: tuple[Path, Path], tmp_path: Path
+) -> None:
+    knowledge, intents = data_copy
+    after = _run("check", "--knowledge", str(knowledge), "--intents", str(intents))
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.splitlines()[-1].startswith("ok: 1 career(s)")
+    (knowledge / "careers" / "medical-coding-specialist.yaml").unlink()
+    for args in (["check", "--knowledge", str(knowledge)],
+                 ["--knowledge", str(knowledge), "check"],
+                 ["--knowledge", str(tmp_path / "other"), "check", "--knowledge", str(knowledge)],
+                 ["ask", "hi", "--intents", str(intents), "--knowledge", str(knowledge)]):
+        broken = _run(*args)
+        assert broken.returncode == 1, args
+        assert f"{knowledge / 'careers'}:0: no career files" in broken.stdout + broken.stderr, args

@@ -59,7 +59,8 @@ def test_a_date_in_an_answer_comes_from_its_fact(data_copy: tuple[Path, Path]) -
     reply, _ = engine.select("topic:salary", ConversationState())
     answer = render_plain(reply)
     assert "Data from July 2031." in answer
-    assert "July 2031" in reply.sections[0].source  # the source line carries the same date
+    source = reply.sections[0].source
+    assert source is not None and "July 2031" in source  # the source line, the same date
 
 
 def test_stale_facts_are_warnings_and_errors_when_strict(data_copy: tuple[Path, Path]) -> None:

@@ -183,8 +183,7 @@ def test_clinc_sample_accuracy_and_oos(clinc: dict[str, list[list[str]]]) -> Non
     assert correct / len(test) >= 0.95
 
     oos = [t for t, _ in clinc["oos_test"][:200]]
-    oos_scores = [(index.rank(t, limit=1) or [None])[0] for t in oos]
-    oos_values = [m.score if m else 0.0 for m in oos_scores]
+    oos_values = [best[0].score if (best := index.rank(t, limit=1)) else 0.0 for t in oos]
     # Out-of-scope queries must mostly score below in-scope ones.
     in_median = sorted(in_scores)[len(in_scores) // 2]
     oos_median = sorted(oos_values)[len(oos_values) // 2]

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.errors import CareerBotError
 
-class StorageError(Exception):
+
+class StorageError(CareerBotError):
     """The database cannot be used; the message is one line saying what to do."""
 
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fake_telegram import FakeTelegram
-from harness import RunningBot, make_settings
+from tests.telegram.fake_telegram import FakeTelegram
+from tests.telegram.harness import RunningBot, make_settings
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -20,11 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import tornado.http1connection
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
-from telegram_html import EntityError, parse_html, utf16_len
 from tornado.httputil import parse_body_arguments
+
+from tests.telegram.telegram_html import EntityError, parse_html, utf16_len
 
 BOT_ID = 7000001
 BOT_USERNAME = "careerbot_test_bot"
@@ -551,7 +553,9 @@ class _Handler(tornado.web.RequestHandler):
                 self.fake.record(Call(method, locals().get("params", {}), False,
                                       error=err.description))
             if err.code == 0:  # a reset: close the connection without answering
-                self.request.connection.stream.close()  # type: ignore[attr-defined]
+                connection = self.request.connection
+                assert isinstance(connection, tornado.http1connection.HTTP1Connection)
+                connection.stream.close()
                 return
             self.set_status(err.code)
             self.finish(json.dumps({"ok": False, "error_code": err.code,

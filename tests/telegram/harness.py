@@ -12,10 +12,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fake_telegram import TEST_TOKEN, FakeTelegram
-
 from bot.config import Settings
 from bot.telegram.runner import run
+from tests.telegram.fake_telegram import TEST_TOKEN, FakeTelegram
 
 ADMIN_ID = 42
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from fake_telegram import BOT_USERNAME
-from harness import buttons
+from tests.telegram.fake_telegram import BOT_USERNAME
+from tests.telegram.harness import buttons
 
 USER = 1001
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram
-from harness import ADMIN_ID, RunningBot, make_settings
 
 from bot.config import Secret
 from bot.telegram.runner import run
+from tests.telegram.fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram
+from tests.telegram.harness import ADMIN_ID, RunningBot, make_settings
 
 USER = 2002
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram
-from harness import ROOT, buttons
 
 from bot.config import Settings
 from bot.engine import Engine
 from bot.storage import open_storage
 from bot.telegram.render import MAX_MESSAGE, unwrap
+from tests.telegram.fake_telegram import BOT_USERNAME, TEST_TOKEN, FakeTelegram
+from tests.telegram.harness import ROOT, buttons
 
 USER = 2002
 GROUP = -100777

@@ -7,19 +7,20 @@ import logging
 import sqlite3
 import struct
 import time
+from typing import Any
 
 import pytest
-from fake_telegram import FakeTelegram
-from harness import BotProcess
 
 from bot.config import Settings
 from bot.storage.inbox_report import print_inbox
 from bot.storage.sentlog import SENT_LOG_FILE, SentLog
+from tests.telegram.fake_telegram import FakeTelegram
+from tests.telegram.harness import BotProcess
 
 USER, OTHER = 5005, 6006
 
 
-def malformed(fake: FakeTelegram) -> dict[str, dict]:
+def malformed(fake: FakeTelegram) -> dict[str, dict[str, Any]]:
     """Updates python-telegram-bot cannot parse, each as Telegram might send it."""
     good = fake.message_dict(USER, "how much do coders make")
     poll = {"id": "1", "question": "Which exam?", "is_closed": False,

@@ -30,7 +30,9 @@ def test_markup_rows_and_feedback_row():
     rows = [[b.text for b in row] for row in markup.inline_keyboard]
     assert rows == [["Pay", "Outlook"], ["A rather long label for a button"],
                     ["👍 Helpful", "👎 Not helpful"]]
-    vote = payloads.parse(markup.inline_keyboard[-1][0].callback_data)
+    data = markup.inline_keyboard[-1][0].callback_data
+    assert isinstance(data, str)
+    vote = payloads.parse(data)
     assert vote is not None and payloads.voted(vote) == ("salary",) and payloads.helpful(vote)
     stripped = without_feedback(markup, codec)
     assert stripped is not None and len(stripped.inline_keyboard) == 2

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from telegram_html import EntityError, parse_html, utf16_len
-
 from bot.reply import Reply, Section
 from bot.telegram.render import MAX_MESSAGE, render, render_text, unwrap
+from tests.telegram.telegram_html import EntityError, parse_html, utf16_len
 
 
 def reply(*sections: Section) -> Reply:

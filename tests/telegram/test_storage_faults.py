@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-from harness import make_settings
 
 from bot.storage import SqliteStorage, open_storage
 from bot.storage.base import Turn
 from bot.telegram.runner import run
+from tests.telegram.harness import make_settings
 
 USER = 8008
 DB = "careerbot.sqlite3"

@@ -7,9 +7,8 @@ import json
 import socket
 
 import pytest
+from telegram import Bot
 from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram.transport import AiohttpRequest
 
@@ -32,20 +31,23 @@ async def test_parameters_reach_the_server_as_json_and_the_body_comes_back() -> 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     request = AiohttpRequest()
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
     await request.initialize()
-    data = RequestData([RequestParameter("chat_id", 42, None),
-                        RequestParameter("text", "a & b", None)])
-    status, body = await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage",
-                                            "POST", data)
+    # The raw call the bot's sender makes, through python-telegram-bot's public API.
+    result = await bot.do_api_request("sendMessage", api_kwargs={"chat_id": 42, "text": "a & b"})
     await request.shutdown()
     server.close()
-    assert status == 200 and body == b'{"ok":true,"result":true}'
+    assert result is True
     assert [json.loads(body) for body in seen] == [{"chat_id": 42, "text": "a & b"}]
 
 
 async def test_timeouts_and_refused_connections_map_to_ptb_errors() -> None:
+    release, closed = asyncio.Event(), asyncio.Event()
+
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(5)
+        await release.wait()  # no answer while the client waits
+        writer.close()
+        closed.set()
 
     server = await asyncio.start_server(hang, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -53,6 +55,8 @@ async def test_timeouts_and_refused_connections_map_to_ptb_errors() -> None:
     await request.initialize()
     with pytest.raises(TimedOut):
         await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe", "POST")
+    release.set()
+    await closed.wait()  # the handler closes its socket before the event loop ends
     server.close()
 
     with socket.socket() as probe:  # a port nothing listens on

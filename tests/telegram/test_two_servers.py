@@ -17,13 +17,13 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pytest
-from fake_telegram import TEST_TOKEN, FakeTelegram
-from harness import ADMIN_ID, RunningBot, buttons
 
 from bot.config import Settings
+from tests.telegram.fake_telegram import TEST_TOKEN, FakeTelegram
+from tests.telegram.harness import ADMIN_ID, RunningBot, buttons
 
 USER = 5151
 EMULATOR = Path(__file__).parent / "emulator"
@@ -52,7 +52,10 @@ class Server(Protocol):
     def markup_after_edit(self, message: Sent) -> list[tuple[str, str]]: ...
 
 
-def wait(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+T = TypeVar("T")
+
+
+def wait(predicate: Callable[[], T | None], timeout: float = 10.0) -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -124,8 +127,11 @@ class EmulatorServer:
         return Sent(item["messageId"], text, buttons(message), item)
 
     def replies(self, count: int) -> list[Sent]:
-        fresh = wait(lambda: (items := self._history()[self.seen:]) and len(items) >= count
-                     and items)
+        def enough() -> list[dict[str, Any]] | None:
+            items = self._history()[self.seen:]
+            return items if len(items) >= count else None
+
+        fresh = wait(enough)
         self.seen += len(fresh)
         return [self._sent(i) for i in fresh]
 
@@ -215,15 +221,16 @@ def emulator() -> Iterator[str]:
         line = proc.stdout.readline()
         if line.strip() != "ready":
             proc.kill()
-            raise AssertionError(f"the emulator did not start: {line}{proc.stderr.read()}")
+            errors = proc.stderr.read() if proc.stderr is not None else ""
+            raise AssertionError(f"the emulator did not start: {line}{errors}")
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.communicate(timeout=10)  # also closes the pipes
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait()
+            proc.communicate()
 
 
 def test_the_conversation_against_the_strict_fake(fake, data_dir):

@@ -1,0 +1,1 @@
+"""End-to-end tests of the Telegram adapter against a fake Bot API server."""
