@@ -52,6 +52,7 @@ LATER = (5.0, 15.0, 60.0, 300.0, 900.0)  # then from the inbox, after these dela
 MAX_ATTEMPTS = 20  # about four hours of retries before a reply is given up as failed
 STOP_WAIT_SECONDS = 10.0
 SENT_LOG_COMPACT_BYTES = 64 * 1024  # the sent log is emptied past this size
+MARK_BATCH_SECONDS = 0.05  # done marks are written together within this window
 TURN_SECONDS = 0.25  # how long one call may hold the sending turn before others go on
 _UNRECORDED_MAX = 100_000
 
@@ -134,6 +135,7 @@ class Inbox:
         self._sweeper: asyncio.Task[None] | None = None
         self._turn = asyncio.Lock()  # one call sent and not yet marked at a time
         self._marks_pending = 0  # marks in the sent log not yet in the database
+        self._batch: tuple[list[tuple[int, int]], asyncio.Future[bool]] | None = None
         # Ids finished while a sweep read the database: its snapshot may predate their marks.
         self._finished_in_sweep: set[int] | None = None
 
@@ -317,14 +319,39 @@ class Inbox:
             if error is not None:
                 await self._later(entry, error)
                 return
-            if entry.durable:  # the database copy of the mark, group-committed with others
-                self._marks_pending += 1
-                try:
-                    await self._store.progress(entry.update_id, entry.sent, entry.sent == total)
-                except Exception:
-                    entry.durable = False
-                finally:
-                    self._marks_pending -= 1
+        if entry.durable and not await self._record_done(entry.update_id, total):
+            entry.durable = False  # kept claimed until recorded (see _finish)
+
+    async def _record_done(self, update_id: int, sent: int) -> bool:
+        """Mark an update done in the database, in one transaction with others finished
+        within MARK_BATCH_SECONDS (the sent log already keeps it across a crash)."""
+        loop = asyncio.get_running_loop()
+        if self._batch is None:
+            self._batch = ([], loop.create_future())
+            loop.call_later(MARK_BATCH_SECONDS, self._flush_batch)
+        marks, written = self._batch
+        marks.append((update_id, sent))
+        self._marks_pending += 1
+        try:
+            return await asyncio.shield(written)
+        finally:
+            self._marks_pending -= 1
+
+    def _flush_batch(self) -> None:
+        assert self._batch is not None
+        marks, written = self._batch
+        self._batch = None
+
+        async def write() -> None:
+            results = await asyncio.gather(
+                *(self._store.progress(update_id, sent, True) for update_id, sent in marks),
+                return_exceptions=True)
+            # On failure the store has logged why, and the sent log still has the marks.
+            written.set_result(not any(isinstance(r, BaseException) for r in results))
+
+        task = asyncio.ensure_future(write())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @contextlib.asynccontextmanager
     async def _sending_turn(self) -> AsyncIterator[None]:
