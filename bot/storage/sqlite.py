@@ -410,6 +410,9 @@ class SqliteStorage:
         # Updates of this user kept for `career-bot inbox` hold their texts: drop them too.
         db.execute("DELETE FROM inbox WHERE user_key = ? AND status = ?",
                    (change.user_key, FAILED))
+        # Handled ones need only their replies now (a done mark may still be on its way).
+        db.execute("UPDATE inbox SET body = NULL WHERE user_key = ? AND status = ?",
+                   (change.user_key, HANDLED))
         return deleted
 
     def _purge(self, db: sqlite3.Connection, retention_days: int, now: float) -> int:

@@ -17,13 +17,12 @@ be read or handled is recorded as failed with its error, logged once and skipped
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +52,8 @@ MAX_ATTEMPTS = 20  # about four hours of retries before a reply is given up as f
 STOP_WAIT_SECONDS = 10.0
 SENT_LOG_COMPACT_BYTES = 64 * 1024  # the sent log is emptied past this size
 MARK_BATCH_SECONDS = 0.05  # done marks are written together within this window
-TURN_SECONDS = 0.25  # how long one call may hold the sending turn before others go on
+TURN_SECONDS = 0.25  # a call still running after this lets the next one go (see _send_queued)
+OUTBOX_AHEAD = 4  # updates are handled only while fewer calls than this wait to be sent
 _UNRECORDED_MAX = 100_000
 
 
@@ -65,6 +65,7 @@ class _Entry:
     sent: int = 0
     attempts: int = 0
     durable: bool = True  # stored in the inbox (False while the database cannot be written)
+    marking: bool = False  # its done mark waits for the next batch write
     error: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -133,9 +134,12 @@ class Inbox:
         self._room = asyncio.Event()
         self._stopping = False
         self._sweeper: asyncio.Task[None] | None = None
-        self._turn = asyncio.Lock()  # one call sent and not yet marked at a time
+        # Calls waiting to be sent, one at a time (see _send_queued), and the sender's token.
+        self._outbox: deque[tuple[_Entry, Call, asyncio.Future[TelegramError | None]]] = deque()
+        self._sender: object | None = None
+        self._outbox_room = asyncio.Event()
         self._marks_pending = 0  # marks in the sent log not yet in the database
-        self._batch: tuple[list[tuple[int, int]], asyncio.Future[bool]] | None = None
+        self._batch: list[_Entry] | None = None  # done marks waiting to be written
         # Ids finished while a sweep read the database: its snapshot may predate their marks.
         self._finished_in_sweep: set[int] | None = None
 
@@ -154,6 +158,10 @@ class Inbox:
         self._stopping = True
         if self._sweeper is not None:
             self._sweeper.cancel()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+        if self._batch:  # write the last done marks now rather than at the next start
+            self._flush_batch()
         if self._tasks:
             _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
             if pending:
@@ -244,6 +252,11 @@ class Inbox:
         if self._finished_in_sweep is not None:
             self._finished_in_sweep.add(entry.update_id)
         self._room.set()
+        if entry.marking:
+            return  # released once its done mark is written (_flush_batch)
+        self._release(entry)
+
+    def _release(self, entry: _Entry) -> None:
         if entry.durable:
             self._claimed.discard(entry.update_id)
         elif len(self._unrecorded) < _UNRECORDED_MAX:
@@ -254,6 +267,10 @@ class Inbox:
 
     # ------------------------------------------------------------------ handling
     async def _process(self, entry: _Entry) -> None:
+        while len(self._outbox) >= OUTBOX_AHEAD and not self._stopping:
+            # Sends go one at a time: handling more now would only slow the sender down.
+            self._outbox_room.clear()
+            await self._outbox_room.wait()
         if entry.calls is None:
             calls = await self._handle(entry)
             if calls is None:
@@ -309,68 +326,101 @@ class Inbox:
         total = len(entry.calls)
         while entry.sent < total:
             call = entry.calls[entry.sent]
-            # Optional calls (acknowledging a button) are harmless to repeat: no turn needed.
-            async with contextlib.nullcontext() if call.optional else self._sending_turn():
+            if call.optional:  # acknowledging a button: harmless to repeat, so not in turn
                 error = await self._call(call)
                 if error is None:
-                    entry.sent += 1
-                    if entry.durable:  # kept across a crash before the next call may start
-                        self._store.sent_log.record(entry.update_id, entry.sent)
+                    self._sent(entry)
+            else:
+                error = await self._in_turn(entry, call)
             if error is not None:
                 await self._later(entry, error)
                 return
-        if entry.durable and not await self._record_done(entry.update_id, total):
-            entry.durable = False  # kept claimed until recorded (see _finish)
+        if entry.durable:
+            self._record_done(entry)
 
-    async def _record_done(self, update_id: int, sent: int) -> bool:
-        """Mark an update done in the database, in one transaction with others finished
-        within MARK_BATCH_SECONDS (the sent log already keeps it across a crash)."""
-        loop = asyncio.get_running_loop()
+    def _record_done(self, entry: _Entry) -> None:
+        """Mark an update done in the database, in one transaction with the others finished
+        within MARK_BATCH_SECONDS. The sent log keeps it across a crash meanwhile, and it
+        stays claimed until then, so a sweep cannot queue it again."""
         if self._batch is None:
-            self._batch = ([], loop.create_future())
-            loop.call_later(MARK_BATCH_SECONDS, self._flush_batch)
-        marks, written = self._batch
-        marks.append((update_id, sent))
+            self._batch = []
+            asyncio.get_running_loop().call_later(MARK_BATCH_SECONDS, self._flush_batch)
+        entry.marking = True
+        self._batch.append(entry)
         self._marks_pending += 1
-        try:
-            return await asyncio.shield(written)
-        finally:
-            self._marks_pending -= 1
 
     def _flush_batch(self) -> None:
-        assert self._batch is not None
-        marks, written = self._batch
-        self._batch = None
+        batch, self._batch = self._batch or [], None
 
         async def write() -> None:
             results = await asyncio.gather(
-                *(self._store.progress(update_id, sent, True) for update_id, sent in marks),
+                *(self._store.progress(e.update_id, e.sent, True) for e in batch),
                 return_exceptions=True)
-            # On failure the store has logged why, and the sent log still has the marks.
-            written.set_result(not any(isinstance(r, BaseException) for r in results))
+            for entry, result in zip(batch, results, strict=True):
+                # On failure the store has logged why, and the sent log still has the mark.
+                entry.durable = entry.durable and not isinstance(result, BaseException)
+                entry.marking = False
+                self._release(entry)
+            self._marks_pending -= len(batch)
 
         task = asyncio.ensure_future(write())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    @contextlib.asynccontextmanager
-    async def _sending_turn(self) -> AsyncIterator[None]:
-        """Hold the one sending turn; a call still running after TURN_SECONDS gives it up."""
-        await self._turn.acquire()
-        held = True
+    def _sent(self, entry: _Entry) -> None:
+        entry.sent += 1
+        if entry.durable:  # kept across a crash before the next call may start
+            self._store.sent_log.record(entry.update_id, entry.sent)
 
-        def give_up() -> None:
-            nonlocal held
-            if held:
-                held = False
-                self._turn.release()
+    def _in_turn(self, entry: _Entry, call: Call) -> asyncio.Future[TelegramError | None]:
+        """Queue ``call`` for the sender; resolves to its error (None once sent)."""
+        done: asyncio.Future[TelegramError | None] = asyncio.get_running_loop().create_future()
+        self._outbox.append((entry, call, done))
+        if self._sender is None:
+            self._start_sender()
+        return done
 
-        watchdog = asyncio.get_running_loop().call_later(TURN_SECONDS, give_up)
+    def _start_sender(self) -> None:
+        sender = object()
+        self._sender = sender
+        task = asyncio.ensure_future(self._send_queued(sender))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send_queued(self, sender: object) -> None:
+        """Send queued calls one after another, each recorded before the next starts.
+
+        Sending straight on from the last reply (no hand-over between tasks) keeps the
+        gap between two calls to one trip to Telegram. If a call takes longer than
+        TURN_SECONDS, a new sender takes over the queue and this one only finishes it.
+        """
+        loop = asyncio.get_running_loop()
         try:
-            yield
+            while self._outbox and self._sender is sender:
+                entry, call, done = self._outbox.popleft()
+                if len(self._outbox) < OUTBOX_AHEAD:
+                    self._outbox_room.set()
+                slow = loop.call_later(TURN_SECONDS, self._take_over, sender)
+                try:
+                    error = await self._call(call)
+                except BaseException:
+                    done.cancel()
+                    raise
+                finally:
+                    slow.cancel()
+                if error is None:
+                    self._sent(entry)
+                if not done.done():
+                    done.set_result(error)
         finally:
-            watchdog.cancel()
-            give_up()
+            if self._sender is sender:
+                self._sender = None
+
+    def _take_over(self, sender: object) -> None:
+        if self._sender is sender:  # stuck on a slow call: the queue goes on without it
+            self._sender = None
+            if self._outbox:
+                self._start_sender()
 
     async def _call(self, call: Call) -> TelegramError | None:
         """Make one call, retrying quickly; the error if it must be retried later."""
