@@ -216,3 +216,8 @@ def test_the_careers_own_field_of_study_is_not_declined(engine: Engine) -> None:
 def test_a_shift_is_a_working_day(engine: Engine) -> None:
     [(intent, _, answer)] = chat(engine, "walk me through a typical shift")
     assert intent == "duties" and "records" in answer.lower()
+
+
+def test_a_plural_credential_is_not_spelled_as_another_one(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "how much do cpcs make")
+    assert intent == "salary" and "CPC" in answer

@@ -67,6 +67,8 @@ class SpellingCorrector:
         if (word in self._frequency or len(word) < MIN_LENGTH or word in self._english
                 or not word.isalpha()):
             return word
+        if word.endswith("s") and word[:-1] in self._frequency:
+            return word  # a plural ("cpcs"), which stemming reads as the known word
         cached = self._cache.get(word)
         if cached is not None:
             return cached
