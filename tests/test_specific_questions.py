@@ -8,19 +8,22 @@ change that routes a question to the wrong entry, or drops a fact from an answer
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine import Engine
 from bot.evaluation import evaluate, load_set
 from tests.conftest import REPO
 
-SET = REPO / "tests" / "data" / "specific_own.yaml"
-# The share answered right, a little under what the set scores (0.987 when this was set).
-MIN_RIGHT = 0.96
+# The share answered right, a little under what each set scores: specific_own.yaml 0.987 when
+# this was set; specific_blind2.yaml, written blind by someone who never saw the entries, 0.81.
+SETS = {"specific_own.yaml": 0.96, "specific_blind2.yaml": 0.78}
 
 
-def test_specific_questions_get_the_entry_with_their_fact(engine: Engine) -> None:
-    report = evaluate(engine, load_set(SET))
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_specific_questions_get_the_entry_with_their_fact(engine: Engine, name: str) -> None:
+    report = evaluate(engine, load_set(REPO / "tests" / "data" / name))
     misses = "\n".join(f"{o.question!r}: expected {o.expected}, {o.why}"
                        for o in report.outcomes if not o.ok)
-    assert len(report.outcomes) >= 150  # enough questions to mean something
+    assert len(report.outcomes) >= 100  # enough questions to mean something
     assert all(o.expected != ("fallback",) for o in report.outcomes)  # all in scope
-    assert report.accuracy >= MIN_RIGHT, misses
+    assert report.accuracy >= SETS[name], misses
