@@ -149,6 +149,8 @@ class Settings:
     telegram_rate_limit: int = 30
     # Updates handled at the same time, so one user's burst never delays the others.
     concurrent_updates: int = 64
+    # Replies go out one at a time so a crash repeats at most one (see bot.telegram.inbox).
+    one_send_at_a_time: bool = True
 
     @classmethod
     def load(
@@ -189,6 +191,7 @@ class Settings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             telegram_rate_limit=_int(env, "TELEGRAM_RATE_LIMIT", 30),
             concurrent_updates=_int(env, "CONCURRENT_UPDATES", 64),
+            one_send_at_a_time=_flag(env, "SEND_ONE_AT_A_TIME", True),
         )
         changes = {k: v for k, v in overrides.items() if v is not None}
         if changes:

@@ -95,7 +95,8 @@ def build_application(
         .build()
     )
     careerbot.register(app)
-    app.updater = InboxUpdater(app, Inbox(app, store, concurrency))
+    app.updater = InboxUpdater(app, Inbox(app, store, concurrency,
+                                          one_at_a_time=settings.one_send_at_a_time))
     app.bot_data["careerbot"] = careerbot
     app.bot_data["transports"] = transports
     return app

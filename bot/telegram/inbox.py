@@ -122,7 +122,8 @@ def describe(error: BaseException) -> str:
 class Inbox:
     """Receives, stores, handles and answers updates; see the module docstring."""
 
-    def __init__(self, app: Any, store: ChatStore, concurrency: int) -> None:
+    def __init__(self, app: Any, store: ChatStore, concurrency: int, *,
+                 one_at_a_time: bool = True) -> None:
         self._app = app
         self._store = store
         self._slots = asyncio.Semaphore(max(1, concurrency))
@@ -137,6 +138,7 @@ class Inbox:
         # Calls waiting to be sent, one at a time (see _send_queued), and the sender's token.
         self._outbox: deque[tuple[_Entry, Call, asyncio.Future[TelegramError | None]]] = deque()
         self._sender: object | None = None
+        self._one_at_a_time = one_at_a_time
         self._outbox_room = asyncio.Event()
         self._marks_pending = 0  # marks in the sent log not yet in the database
         self._batch: list[_Entry] | None = None  # done marks waiting to be written
@@ -326,7 +328,9 @@ class Inbox:
         total = len(entry.calls)
         while entry.sent < total:
             call = entry.calls[entry.sent]
-            if call.optional:  # acknowledging a button: harmless to repeat, so not in turn
+            # Acknowledging a button is harmless to repeat, so it needs no turn; without turns
+            # (SEND_ONE_AT_A_TIME=false) a crash may repeat every reply then on its way.
+            if call.optional or not self._one_at_a_time:
                 error = await self._call(call)
                 if error is None:
                     self._sent(entry)

@@ -167,3 +167,24 @@ def test_the_sent_log_keeps_the_highest_count_and_ignores_a_torn_record(tmp_path
         raw.write(b"\x01\x02\x03")  # a write cut short
     assert SentLog(tmp_path / SENT_LOG_FILE).read() == {7: 2, 8: 1}
     assert (tmp_path / SENT_LOG_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def _answered_order(fake: FakeTelegram, first: int, second: int) -> list[int]:
+    fake.hangs.append(("sendMessage", lambda p: p.get("chat_id") == first, 0.15))
+    fake.send_text(first, "how much do coders make")
+    fake.wait_started("sendMessage", timeout=5)
+    fake.send_text(second, "how much do coders make")
+    fake.reply(first, timeout=5)
+    fake.reply(second, timeout=5)
+    return [c.params["chat_id"] for c in fake.calls_of("sendMessage") if c.ok]
+
+
+def test_replies_go_out_one_at_a_time_so_a_crash_repeats_at_most_one(fake, start_bot):
+    start_bot()
+    # The second reply waits until Telegram has taken the first (and it is noted).
+    assert _answered_order(fake, USER, OTHER) == [USER, OTHER]
+
+
+def test_replies_go_out_side_by_side_when_one_at_a_time_is_off(fake, start_bot):
+    start_bot(SEND_ONE_AT_A_TIME="false")
+    assert _answered_order(fake, USER, OTHER) == [OTHER, USER]
