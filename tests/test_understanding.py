@@ -221,3 +221,8 @@ def test_a_shift_is_a_working_day(engine: Engine) -> None:
 def test_a_plural_credential_is_not_spelled_as_another_one(engine: Engine) -> None:
     [(intent, _, answer)] = chat(engine, "how much do cpcs make")
     assert intent == "salary" and "CPC" in answer
+
+
+def test_a_keyword_in_the_background_picks_the_entry(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "i live in ohio. what do coders make?")
+    assert intent == "salary" and "by state" in answer.lower()
