@@ -254,10 +254,14 @@ class Reader:
         analysed = self.index.analyse_words(marked)
         whole_words = [w for w in analysed if w != BOUNDARY]
         whole = _Part(whole_words, True, _referring(whole_words))
+        # "and" inside a name ("medical and health services manager") joins no questions.
+        named_joins = frozenset(
+            (words[i - 1], words[i + 1]) for spot in spots
+            for i in range(spot.start + 1, spot.end - 1) if words[i] in _JOINS)
         questions, verdicts = self._questions(self._parts(analysed, cleaned), whole,
                                               state.evolve(career=base.career),
                                               any(s.kind == "career" for s in spots),
-                                              compared)
+                                              compared, named_joins)
         best = verdicts[0]  # the whole message
         candidate = next(((v.group, round(v.score, 4)) for v in verdicts
                           if v.kind in (TOPIC, CHAT)), None)
@@ -301,6 +305,7 @@ class Reader:
 
     def _questions(self, parts: list[_Part], whole: _Part, state: ConversationState,
                    names_career: bool = False, compared: bool = False,
+                   named_joins: frozenset[tuple[str, str]] = frozenset(),
                    ) -> tuple[list[Question], list[_Verdict]]:
         """The confident questions of a message, and the verdicts (whole message first)."""
         judged: dict[tuple[str, ...], _Verdict] = {}
@@ -333,7 +338,8 @@ class Reader:
             return judged[key]
 
         whole_verdict = judge(whole)
-        pieces = [clause for part in parts[:MAX_CLAUSES] for clause in self._clauses(part, judge)]
+        pieces = [clause for part in parts[:MAX_CLAUSES]
+                  for clause in self._clauses(part, judge, named_joins)]
         # Topic questions only: a greeting or thanks around a question is not answered, and a
         # conversation intent answers only a message that is one as a whole.
         found: list[tuple[_Part, _Verdict]] = []
@@ -360,12 +366,15 @@ class Reader:
                         key=lambda v: v.score, reverse=True)
         return questions, [whole_verdict, *others]
 
-    def _clauses(self, part: _Part, judge: Callable[[_Part], _Verdict]) -> list[_Part]:
+    def _clauses(self, part: _Part, judge: Callable[[_Part], _Verdict],
+                 named_joins: frozenset[tuple[str, str]] = frozenset()) -> list[_Part]:
         """``part`` split at joining words, when every clause is a confident question of a
         different topic; otherwise ``part`` whole ("billing and coding" stays one)."""
         pieces: list[list[str]] = [[]]
-        for word in part.words:
-            if word in _JOINS:
+        words = part.words
+        for j, word in enumerate(words):
+            around = (words[j - 1] if j else "", words[j + 1] if j + 1 < len(words) else "")
+            if word in _JOINS and around not in named_joins:
                 if pieces[-1]:
                     pieces.append([])
             else:
