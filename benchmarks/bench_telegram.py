@@ -11,7 +11,8 @@ scheduler's placement of the two busy processes made results swing by 50 % betwe
 runs. `--no-pin` lets them share the cores. Outgoing
 rate limiting is off here (TELEGRAM_RATE_LIMIT=0): with Telegram's 30 messages/s in force, the
 limiter, not the bot, sets the pace. Flood control stays on with its defaults; the load is
-spread over many users, as real traffic is.
+spread over many users, as real traffic is. Replies go out one at a time, as by default;
+`SEND_ONE_AT_A_TIME=false python benchmarks/bench_telegram.py` measures them side by side.
 """
 
 from __future__ import annotations
