@@ -16,7 +16,7 @@ from tests.conftest import REPO
 
 # The share answered right, a little under what each set scores: specific_own.yaml 0.987 when
 # this was set; specific_blind2.yaml, written blind by someone who never saw the entries, 0.81.
-SETS = {"specific_own.yaml": 0.96, "specific_blind2.yaml": 0.78}
+SETS = {"specific_own.yaml": 0.96, "specific_blind2.yaml": 0.78, "specific_own2.yaml": 0.96}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
