@@ -269,7 +269,6 @@ class Reader:
         follow = self._follow_up(spots, state, questions, _opens_referring(whole.words))
         if follow is not None:
             questions = [follow]
-        questions = [self._by_keyword(q, whole.words, base.career) for q in questions]
         if questions:
             return replace(base, questions=tuple(questions),
                            confidence=min(q.score for q in questions),
@@ -499,18 +498,6 @@ class Reader:
         return Question(" ".join(part.words), intent,
                         verdict.entry.id if verdict.entry else None, round(verdict.score, 4),
                         tuple(reasons))
-
-    def _by_keyword(self, question: Question, words: list[str], career: str) -> Question:
-        """A topic answer becomes one of its entries when the message names that entry's
-        keyword anywhere, background included ("I live in Ohio. What's a normal salary?")."""
-        if question.entry is not None:
-            return question
-        for i, phrase in self._keywords.get(career, ()):
-            target = self.targets[i]
-            if target.group == question.intent and _contains(words, phrase):
-                return replace(question, entry=target.id,
-                               reasons=(*question.reasons, f"entry {target.id} by keyword"))
-        return question
 
     # ------------------------------------------------------------------ context
     def _follow_up(self, spots: Sequence[Spot], state: ConversationState,

@@ -223,11 +223,6 @@ def test_a_plural_credential_is_not_spelled_as_another_one(engine: Engine) -> No
     assert intent == "salary" and "CPC" in answer
 
 
-def test_a_keyword_in_the_background_picks_the_entry(engine: Engine) -> None:
-    [(intent, _, answer)] = chat(engine, "i live in ohio. what do coders make?")
-    assert intent == "salary" and "by state" in answer.lower()
-
-
 def test_and_inside_a_job_name_does_not_split_the_question(engine: Engine) -> None:
     [(_, intents, answer)] = chat(
         engine, "how much does a medical and health services manager make")
