@@ -14,9 +14,11 @@ from bot.engine import Engine
 from bot.evaluation import evaluate, load_set
 from tests.conftest import REPO
 
-# The share answered right, a little under what each set scores: specific_own.yaml 0.987 when
-# this was set; specific_blind2.yaml, written blind by someone who never saw the entries, 0.81.
-SETS = {"specific_own.yaml": 0.96, "specific_blind2.yaml": 0.78, "specific_own2.yaml": 0.96}
+# The share answered right, a little under what each set scored when its bar was set:
+# specific_own.yaml 0.993 and specific_own2.yaml 0.99 (editors' sets, written before reading
+# the entries and then used to fix them); specific_blind2.yaml 0.83 (written by someone who
+# never saw the entries, never used to fix them).
+SETS = {"specific_own.yaml": 0.96, "specific_own2.yaml": 0.96, "specific_blind2.yaml": 0.80}
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
