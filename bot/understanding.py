@@ -55,8 +55,9 @@ BOUNDARY = "|"  # marks a sentence or clause boundary inside an analysed token l
 # Punctuation and shorthand joins that separate questions ("pay + hours?", "certs / training").
 # Commas join clauses like "and" does (kept only when each side is a question of its own).
 _BREAKS = re.compile(r"[?!;\n]+|\.(?!\d)|(?:^|\s)\d[.)]\s|\s*[+&]\s*|\s/\s")
+# A slash between two words asks two things ("salary/outlook"), but not "w/o" or "24/7".
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{3})/(?=[^\W\d_]{3})")
 # Words that join two questions in one sentence.
-_WORD_SLASH = re.compile(r"(?<=[^\W\d_]{3})/(?=[^\W\d_]{3})")  # not "w/o" or "24/7"
 _JOINS = frozenset({"and", "or", "also", "plus", "n", "then", "but"})
 _QUESTION_OPENERS = frozenset({
     "what", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose", "is",

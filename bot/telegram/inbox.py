@@ -9,6 +9,7 @@ replies. A reply that Telegram had taken but that was not yet marked is sent twi
 take turns: the next call starts only once the last one is marked, and a crash repeats at most
 one reply. A call Telegram is slow to answer gives up its turn after ``TURN_SECONDS``, so one
 hung chat never holds up the others (only then can more than one reply be in flight).
+``SEND_ONE_AT_A_TIME=false`` sends side by side instead, for more replies a second.
 
 Updates of one chat are handled in order, different chats concurrently. An update that cannot
 be read or handled is recorded as failed with its error, logged once and skipped.
@@ -142,7 +143,7 @@ class Inbox:
         self._outbox_room = asyncio.Event()
         self._marks_pending = 0  # marks in the sent log not yet in the database
         self._batch: list[_Entry] | None = None  # done marks waiting to be written
-        # Ids finished while a sweep read the database: its snapshot may predate their marks.
+        # Ids released while a sweep read the database: its snapshot may predate their marks.
         self._finished_in_sweep: set[int] | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -251,14 +252,15 @@ class Inbox:
 
     def _finish(self, entry: _Entry) -> None:
         self._backlog -= 1
-        if self._finished_in_sweep is not None:
-            self._finished_in_sweep.add(entry.update_id)
         self._room.set()
         if entry.marking:
             return  # released once its done mark is written (_flush_batch)
         self._release(entry)
 
     def _release(self, entry: _Entry) -> None:
+        """Let the sweep queue this update again (it is done, or recorded as unfinished)."""
+        if self._finished_in_sweep is not None:
+            self._finished_in_sweep.add(entry.update_id)
         if entry.durable:
             self._claimed.discard(entry.update_id)
         elif len(self._unrecorded) < _UNRECORDED_MAX:
