@@ -54,7 +54,7 @@ STOP_WAIT_SECONDS = 10.0
 SENT_LOG_COMPACT_BYTES = 64 * 1024  # the sent log is emptied past this size
 MARK_BATCH_SECONDS = 0.05  # done marks are written together within this window
 TURN_SECONDS = 0.25  # a call still running after this lets the next one go (see _send_queued)
-OUTBOX_AHEAD = 4  # updates are handled only while fewer calls than this wait to be sent
+OUTBOX_AHEAD = 12  # updates are handled only while fewer calls than this wait to be sent
 _UNRECORDED_MAX = 100_000
 
 
