@@ -42,11 +42,14 @@ CONTEXT_BOOST_STRONG = 0.2  # ... for one that opens like a follow-up ("and", "w
 CONTEXT_BOOST_OWN_WORDS = 0.25  # ... more when the last topic uses every word it has
 CONTEXT_BOOST_ENTRY = 0.03  # and again to the last entry
 KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the message uses
+SCHOOL_BOOST = 0.1  # raw score added to the schools topic when a listed school is named
 RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
 LIKENESS_POWER = 0.25
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
 WORDING_CANDIDATES = 4  # ... to this many best targets
+NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
+CLAUSE_SURE = 0.45  # a clause not worded as a question needs this to stand alone
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
 
 TOPIC, ENTRY, CHAT, NEGATIVE = "topic", "entry", "chat", "negative"
@@ -82,6 +85,7 @@ _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about"
                                 "okay", "what if", "even", "without", "plus"})
 _REFERRING_WORDS = frozenset({"it", "that", "this", "those", "these", "them", "they", "there",
                               "then", "one", "ones"})
+_WORD_GROUPS_CACHE = 50_000  # words remembered by _groups_using
 _SHORT = 3  # a part of at most this many words is read in context
 _PRONOUNS = frozenset({"it", "that", "this"})
 _RESOLVE_WORDS = 8  # "it"/"that" in a follow-up this short stands for the last answer
@@ -201,6 +205,7 @@ class Reader:
         self.default_career = default_career
         self.career_word = career_word
         self.schools_topic = schools_topic  # the topic that lists schools
+        self._word_groups: dict[str, frozenset[str]] = {}  # see _groups_using
         self._related = {
             career: (topic, [tuple(map(_singular, index.analyse_words(normalise(n).split())))
                              for n in names])
@@ -243,8 +248,11 @@ class Reader:
             level=next((s.value for s in spots if s.kind == "level"), None),
             school=next((s.value for s in spots if s.kind == "school"), None),
             online="online" in words)
-        other = self._other_occupation(spots, words, _possessives(cleaned))
-        compared = other is not None and not _COMPARING.isdisjoint(words)
+        others = self._other_occupations(spots, words, _possessives(cleaned))
+        other = others[0] if others else None
+        # "is a health unit coordinator the same thing?" compares it with the career; a
+        # message naming two other occupations ("pharmacist vs doctor pay") compares those.
+        compared = len(set(others)) == 1 and not _COMPARING.isdisjoint(words)
         if other is not None and not compared:
             return replace(base, kind="declined", reply="other_career",
                            reasons=(f"names {other}, not covered",))
@@ -262,7 +270,7 @@ class Reader:
         questions, verdicts = self._questions(self._parts(analysed, cleaned), whole,
                                               state.evolve(career=base.career),
                                               any(s.kind == "career" for s in spots),
-                                              compared, named_joins)
+                                              compared, named_joins, base.school is not None)
         best = verdicts[0]  # the whole message
         candidate = next(((v.group, round(v.score, 4)) for v in verdicts
                           if v.kind in (TOPIC, CHAT)), None)
@@ -306,6 +314,7 @@ class Reader:
     def _questions(self, parts: list[_Part], whole: _Part, state: ConversationState,
                    names_career: bool = False, compared: bool = False,
                    named_joins: frozenset[tuple[str, str]] = frozenset(),
+                   names_school: bool = False,
                    ) -> tuple[list[Question], list[_Verdict]]:
         """The confident questions of a message, and the verdicts (whole message first)."""
         judged: dict[tuple[str, ...], _Verdict] = {}
@@ -319,12 +328,12 @@ class Reader:
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
-                verdict = self._judge(part, state, compared)
+                verdict = self._judge(part, state, compared, names_school)
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
                     resolved = _resolve(part, antecedent)
                     if resolved is not None:
-                        other = self._judge(resolved, state, compared)
+                        other = self._judge(resolved, state, compared, names_school)
                         # Read against the last answer, a follow-up that stays on its topic
                         # wins ("how long does it take?" after the CPC is about the CPC), but
                         # does not repeat the last answer when the message asks something
@@ -334,6 +343,9 @@ class Reader:
                         if (other.score > verdict.score or stays) and (
                                 not repeats or not _confident(verdict)):
                             verdict = other
+                if state.topic is not None and verdict.group == state.topic:
+                    verdict = self._unless_clearly_new(part, state, verdict, compared,
+                                                       names_school)
                 judged[key] = verdict
             return judged[key]
 
@@ -385,8 +397,7 @@ class Reader:
         clauses = [_Part(p, _question_like(p), _referring(p)) for p in pieces]
         # Keep the clauses that ask something of their own ("the pay, the hours, and if i can
         # do it from home"); fillers ("ok back to coding") and background go.
-        asking = [c for c in clauses if c.question_like and _confident(judge(c))
-                  and (judge(c).evidence > 1 or _opens_question(c.words))]
+        asking = [c for c in clauses if c.question_like and _asks_alone(judge(c), c.words)]
         if len({_asks(judge(c)) for c in asking}) > 1:
             return asking
         if len(asking) == 1 and any(not c.question_like for c in clauses):
@@ -395,7 +406,7 @@ class Reader:
 
     # ------------------------------------------------------------------ ranking
     def _judge(self, part: _Part, state: ConversationState,
-               compared: bool = False) -> _Verdict:
+               compared: bool = False, names_school: bool = False) -> _Verdict:
         """Rank one part: the best group with its confidence and the entry that answers it."""
         words = part.words
         raw = self.index.raw_scores(words)
@@ -412,6 +423,9 @@ class Reader:
         if related_topic and (compared or any(_contains(words, name) for name in names)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
+        if names_school and self.schools_topic:
+            for i in self._members.get(self.schools_topic, ()):
+                raw[i] += SCHOOL_BOOST  # "does Liberty have a billing course": that school
         if boost and self._all_words_used(words, self._members.get(state.topic or "", [])):
             # "what about in texas?" after licensing: every word it has, licensing uses too.
             boost += CONTEXT_BOOST_OWN_WORDS
@@ -472,6 +486,34 @@ class Reader:
         return _Verdict(best_group, kind, target, score, share, entry, runner, ranked,
                         evidence)
 
+    def _unless_clearly_new(self, part: _Part, state: ConversationState, verdict: _Verdict,
+                            compared: bool, names_school: bool) -> _Verdict:
+        """``verdict`` (read on the last topic), unless the part read alone clearly asks
+        another topic in words the last topic never uses ("which schools offer that" after
+        the RHIT): a clear new question wins over the context."""
+        fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school)
+        if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
+            return verdict
+        last = self._members.get(state.topic or "", [])
+        for w in part.words:
+            if w in STOPWORDS or len(w) < 2 or w == BOUNDARY:
+                continue
+            groups = self._groups_using(w)
+            if (fresh.group in groups and len(groups) <= NAMING_GROUPS
+                    and not any(self.index.uses(i, w) for i in last)):
+                return fresh  # a word that names the new topic, foreign to the last one
+        return verdict
+
+    def _groups_using(self, word: str) -> frozenset[str]:
+        """The topics and intents whose patterns use ``word``."""
+        groups = self._word_groups.get(word)
+        if groups is None:
+            groups = frozenset(t.group for i, t in enumerate(self.targets)
+                               if self.index.uses(i, word))
+            if len(self._word_groups) < _WORD_GROUPS_CACHE:
+                self._word_groups[word] = groups
+        return groups
+
     def _all_words_used(self, words: list[str], members: list[int]) -> bool:
         """Whether ``members`` use every content word of ``words`` (and there is one)."""
         content = [w for w in words if w not in STOPWORDS and len(w) > 1 and w != BOUNDARY]
@@ -483,8 +525,8 @@ class Reader:
         1 when only the career's own name is, 0 when none is."""
         level = 0
         for w in words:
-            if w in STOPWORDS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
-                continue
+            if w in STOPWORDS or w in _FILLERS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
+                continue  # "ok back to coding" says nothing about pay
             if any(self.index.uses(i, w) for i in members):
                 if w != self.career_word:
                     return 2
@@ -516,29 +558,32 @@ class Reader:
                 return Question("", state.topic, None, THRESHOLD, ("school filter",))
         return None
 
-    def _other_occupation(self, spots: Sequence[Spot], words: list[str],
-                          possessive: set[str]) -> str | None:
-        """The occupation or field of study a message asks about, when the bot does not
+    def _other_occupations(self, spots: Sequence[Spot], words: list[str],
+                           possessive: set[str]) -> list[str]:
+        """The occupations or fields of study a message asks about, when the bot does not
         cover it and the message names no covered career. An occupation is context, not the
         subject, after "with/to/from/by" ("work with doctors"), as a possessive ("the
         doctor's notes"), before a place or document ("doctors' offices"), or as the user's
         own background ("I'm a nurse", unless they want to become one)."""
         if any(s.kind in ("career", "covered") for s in spots):
-            return None
+            return []
+        found: list[str] = []
         for spot in spots:
             if spot.kind == "subject":
-                return spot.value
+                found.append(spot.value)
+                continue
             if spot.kind != "occupation":
                 continue
             before = words[spot.start - 1] if spot.start > 0 else ""
             after = words[spot.end] if spot.end < len(words) else ""
             window = set(words[max(0, spot.start - _BACKGROUND_WINDOW):spot.start])
             background = not window.isdisjoint(_FIRST_PERSON) and window.isdisjoint(_BECOMING)
-            if (before in _CONTEXT_WORDS or after in _CONTEXT_FOLLOWERS
+            compared_to = spot.start > 1 and words[spot.start - 2] in _COMPARING
+            if ((before in _CONTEXT_WORDS and not compared_to) or after in _CONTEXT_FOLLOWERS
                     or words[spot.end - 1] in possessive or background):
                 continue
-            return spot.value
-        return None
+            found.append(spot.value)
+        return found
 
 
 def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
@@ -586,6 +631,16 @@ def _asks(verdict: _Verdict) -> tuple[str, str]:
 
 def _confident(verdict: _Verdict) -> bool:
     return verdict.kind in (TOPIC, CHAT) and verdict.score >= THRESHOLD
+
+
+def _asks_alone(verdict: _Verdict, words: list[str]) -> bool:
+    """Whether a clause split off a message is a question of its own: worded like one, or
+    clearly about its topic ("2 year | or 4 year degree" is one question, not pay + school)."""
+    if not _confident(verdict):
+        return False
+    if _opens_question(words):
+        return verdict.evidence > 1 or verdict.score >= CLAUSE_SURE
+    return verdict.evidence > 1 and verdict.score >= CLAUSE_SURE
 
 
 def _without_fillers(words: list[str]) -> list[str]:

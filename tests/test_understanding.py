@@ -227,3 +227,42 @@ def test_and_inside_a_job_name_does_not_split_the_question(engine: Engine) -> No
     [(_, intents, answer)] = chat(
         engine, "how much does a medical and health services manager make")
     assert intents == ("similar_careers",) and "manager" in answer.lower()
+
+
+def test_a_bare_clause_needs_a_clear_topic_to_be_a_question_of_its_own(engine: Engine) -> None:
+    # "1 year" alone reads as pay (per year); it is half of one question about schooling.
+    [(_, intents, answer)] = chat(engine, "1 year or 2 year program?")
+    assert intents == ("education",)
+    assert "$" not in answer
+
+
+@pytest.mark.parametrize("message", [
+    "does Purdue Global have anything for billing",
+])
+def test_a_named_school_is_answered_from_the_school_list(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "schools"
+    assert "Purdue Global" in answer or "Penn Foster" in answer
+
+
+def test_a_word_that_names_another_topic_beats_the_context(engine: Engine) -> None:
+    *_, (intent, _, answer) = chat(engine, "what is RHIT", "which schools offer it")
+    assert intent == "schools"
+    assert "CAHIIM" in answer
+
+
+@pytest.mark.parametrize("message", [
+    "pharmacist salary compared to dentist salary",
+    "nurse pay vs teacher pay",
+])
+def test_two_other_occupations_compared_with_each_other_are_declined(
+        engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "$" not in answer
+
+
+def test_a_nearby_occupation_compared_with_coding_gets_the_similar_careers(
+        engine: Engine) -> None:
+    [(intent, _, _)] = chat(engine, "is a health unit coordinator kind of the same thing")
+    assert intent == "similar_careers"
