@@ -357,6 +357,8 @@ class Reader:
         found: list[tuple[_Part, _Verdict]] = []
         for piece in pieces:
             verdict = judge(piece)
+            if len(pieces) > 1 and piece.referring and verdict.evidence < 2:
+                continue  # "..., is that true?" asks about the rest of the message
             if (verdict.kind == TOPIC and _confident(verdict)
                     and all(_asks(v) != _asks(verdict) for _, v in found)):
                 found.append((piece, verdict))

@@ -266,3 +266,11 @@ def test_a_nearby_occupation_compared_with_coding_gets_the_similar_careers(
         engine: Engine) -> None:
     [(intent, _, _)] = chat(engine, "is a health unit coordinator kind of the same thing")
     assert intent == "similar_careers"
+
+
+def test_a_referring_part_with_nothing_of_its_own_is_not_a_question(engine: Engine) -> None:
+    # "do coders need one too" has only "one" for what it asks: the license said before it.
+    [(intent, _, answer)] = chat(engine, "i had a state license as a nurse aide. do coders "
+                                         "need one too")
+    assert intent == "licensure"
+    assert "licens" in answer.lower()
