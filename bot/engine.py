@@ -40,7 +40,9 @@ class Engine:
                              _titles(knowledge, intents.career_word),
                              {(c.id, e.id): e.keywords for c in knowledge.careers.values()
                               for e in c.entries()},
-                             self._schools_topic(knowledge.default_career))
+                             self._schools_topic(knowledge.default_career),
+                             [name for c in knowledge.careers.values()
+                              for name in (c.name, *c.aliases)])
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
 

@@ -194,8 +194,8 @@ class Reader:
                  related: dict[str, tuple[str, tuple[str, ...]]] | None = None,
                  titles: dict[tuple[str, str], str] | None = None,
                  keywords: dict[tuple[str, str], tuple[str, ...]] | None = None,
-                 schools_topic: str = "") -> None:
-        """``related``: per career, the topic that answers about its related occupations and
+                 schools_topic: str = "", career_names: Sequence[str] = ()) -> None:
+        """``career_names``: the covered careers' names and aliases. ``related``: per career, the topic that answers about its related occupations and
         those occupations' names. ``titles``: per (career, topic or entry id), the title that
         "it" and "that" stand for in a follow-up. ``keywords``: per (career, entry id), the
         words that pick the entry right after its topic was answered."""
@@ -204,6 +204,11 @@ class Reader:
         self.spotter = spotter
         self.default_career = default_career
         self.career_word = career_word
+        # One-word names of a covered career ("coding", "coder"): naming the career says
+        # nothing about which of its topics a message asks.
+        self._career_words = frozenset(
+            w for name in career_names for w in index.analyse_words(normalise(name).split())
+            if len(name.split()) == 1) | ({career_word} if career_word else set())
         self.schools_topic = schools_topic  # the topic that lists schools
         self._word_groups: dict[str, frozenset[str]] = {}  # see _groups_using
         self._related = {
@@ -530,7 +535,7 @@ class Reader:
             if w in STOPWORDS or w in _FILLERS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
                 continue  # "ok back to coding" says nothing about pay
             if any(self.index.uses(i, w) for i in members):
-                if w != self.career_word:
+                if w not in self._career_words:
                     return 2
                 level = 1
         return level

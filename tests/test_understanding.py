@@ -274,3 +274,10 @@ def test_a_referring_part_with_nothing_of_its_own_is_not_a_question(engine: Engi
                                          "need one too")
     assert intent == "licensure"
     assert "licens" in answer.lower()
+
+
+def test_going_back_to_the_career_is_not_a_question_of_its_own(engine: Engine) -> None:
+    *_, (intent, intents, answer) = chat(engine, "what do coders earn", "and plumbers?",
+                                         "ok back to coding, how are the job prospects")
+    assert intent == "outlook" and intents == ("outlook",)
+    assert "%" in answer
