@@ -195,8 +195,9 @@ class Reader:
                  titles: dict[tuple[str, str], str] | None = None,
                  keywords: dict[tuple[str, str], tuple[str, ...]] | None = None,
                  schools_topic: str = "", career_names: Sequence[str] = ()) -> None:
-        """``career_names``: the covered careers' names and aliases. ``related``: per career, the topic that answers about its related occupations and
-        those occupations' names. ``titles``: per (career, topic or entry id), the title that
+        """``career_names``: the covered careers' names and aliases. ``related``: per
+        career, the topic that answers about its related occupations and those occupations'
+        names. ``titles``: per (career, topic or entry id), the title that
         "it" and "that" stand for in a follow-up. ``keywords``: per (career, entry id), the
         words that pick the entry right after its topic was answered."""
         self.index = index
