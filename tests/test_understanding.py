@@ -281,3 +281,10 @@ def test_going_back_to_the_career_is_not_a_question_of_its_own(engine: Engine) -
                                          "ok back to coding, how are the job prospects")
     assert intent == "outlook" and intents == ("outlook",)
     assert "%" in answer
+
+
+@pytest.mark.parametrize("message", ["shcools with associate programs", "sallary and shcools?"])
+def test_a_misspelt_plural_is_read_as_the_word_it_misspells(engine: Engine, message: str) -> None:
+    [(_, intents, answer)] = chat(engine, message)
+    assert "schools" in intents
+    assert "Purdue Global" in answer

@@ -68,7 +68,9 @@ class SpellingCorrector:
                 or not word.isalpha()):
             return word
         if word.endswith("s") and word[:-1] in self._frequency:
-            return word  # a plural ("cpcs"), which stemming reads as the known word
+            # A plural of a known word ("cpcs"; "shcools" of the listed slip "shcool") is that
+            # word, not a correction into another one: the synonyms then read it as usual.
+            return word[:-1]
         cached = self._cache.get(word)
         if cached is not None:
             return cached
