@@ -226,6 +226,13 @@ class Engine:
                     explicit_level: bool = False) -> tuple[Reply, ConversationState]:
         intent = question.intent
         if intent not in career.topics:
+            fixed = self.knowledge.replies.get(intent)
+            last = state.entry or state.topic
+            if fixed is not None and fixed.more:
+                more = self._more(career, last) if last else None
+                if more is None:  # more on nothing: "why is the sky blue" in a new chat
+                    return self._fixed(intent, unanswered=True, force_menu=True), state
+                return replace(more, confidence=question.score), state  # "why?" after one
             return self._fixed(intent, intent=intent, confidence=question.score), state
         topic = career.topics[intent]
         entry = topic.entries.get(question.entry or "")

@@ -288,3 +288,19 @@ def test_a_misspelt_plural_is_read_as_the_word_it_misspells(engine: Engine, mess
     [(_, intents, answer)] = chat(engine, message)
     assert "schools" in intents
     assert "Purdue Global" in answer
+
+
+@pytest.mark.parametrize("follow_up", ["tell me more", "why?", "how come", "go on"])
+def test_asking_for_more_after_an_answer_gets_its_more_section(engine: Engine,
+                                                               follow_up: str) -> None:
+    _, (intent, _, answer) = chat(engine, "is medical coding growing", follow_up)
+    assert intent == "outlook"
+    assert "come from" in answer and "Bureau of Labor Statistics" in answer
+
+
+@pytest.mark.parametrize("message", ["tell me more", "why is the sky blue"])
+def test_asking_for_more_with_nothing_answered_yet_is_not_understood(engine: Engine,
+                                                                    message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "$" not in answer

@@ -341,8 +341,9 @@ def _load_replies(path: Path, problems: list[Problem]) -> dict[str, FixedReply]:
     if root is None:
         return {}
     r = _Reader(path, problems)
-    replies = {rid: FixedReply(r.text(raw, "text"), r.flag(raw, "menu"))
-               for rid, raw in r.entries(root, "replies", "text (and menu: true/false)")}
+    replies = {rid: FixedReply(r.text(raw, "text"), r.flag(raw, "menu"), r.flag(raw, "more"))
+               for rid, raw in r.entries(root, "replies",
+                                         "text (and menu, more: true/false)")}
     section = root.get("replies")
     for rid in REQUIRED_REPLIES:
         if rid not in replies:

@@ -192,6 +192,7 @@ class FixedReply:
 
     text: str
     menu: bool = False  # followed by the topic menu
+    more: bool = False  # asks for more on the last answer: gets its "More" section
 
 
 @dataclass(frozen=True, slots=True)
