@@ -304,3 +304,12 @@ def test_asking_for_more_with_nothing_answered_yet_is_not_understood(engine: Eng
     [(intent, _, answer)] = chat(engine, message)
     assert intent == "fallback"
     assert "$" not in answer
+
+
+@pytest.mark.parametrize("message", ["how do hospitals get paid for a patient stay",
+                                     "do codes decide how hospitals get paid"])
+def test_a_hospital_getting_paid_is_reimbursement_not_a_coders_pay(engine: Engine,
+                                                                  message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "duties"
+    assert "$" not in answer
