@@ -76,6 +76,14 @@ _FILLERS = frozenset({"ok", "so", "well", "like", "ngl", "tbh", "yo", "hey", "hi
                       "um", "really", "just", "also", "and", "but", "quick", "question", "q",
                       "anyway", "btw", "sorry", "please", "different", "another", "new", "next",
                       "one", "more", "thing", "things", "topic", "subject", "change", "back"})
+# Openings that only say a question follows ("i want to know", "can you tell me").
+_REQUEST_FRAMES = (
+    "i want to know", "i wanna know", "i want know", "i would like to know", "id like to know",
+    "i need to know", "i wanted to know", "i want to ask", "i wanted to ask", "i was wondering",
+    "i am wondering", "im wondering", "i wonder", "i am curious", "im curious", "can you tell me",
+    "could you tell me", "please tell me", "tell me", "let me know", "do you know",
+)
+_FRAMED_MIN = 2  # a frame is dropped only when at least this many words follow it
 # Words that make a statement about the user a request ("i want to know the pay").
 _ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain", "info",
                      "information", "question", "questions", "ask"})
@@ -212,6 +220,8 @@ class Reader:
             if len(name.split()) == 1) | ({career_word} if career_word else set())
         self.schools_topic = schools_topic  # the topic that lists schools
         self._word_groups: dict[str, frozenset[str]] = {}  # see _groups_using
+        self._frames = sorted({tuple(index.analyse_words(normalise(f).split()))
+                               for f in _REQUEST_FRAMES}, key=len, reverse=True)
         self._related = {
             career: (topic, [tuple(map(_singular, index.analyse_words(normalise(n).split())))
                              for n in names])
@@ -334,7 +344,7 @@ class Reader:
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
-                verdict = self._judge(part, state, compared, names_school)
+                verdict = self._judge(self._unframed(part), state, compared, names_school)
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
                     resolved = _resolve(part, antecedent)
@@ -493,6 +503,16 @@ class Reader:
         kind = TOPIC if target.kind in (TOPIC, ENTRY) else target.kind
         return _Verdict(best_group, kind, target, score, share, entry, runner, ranked,
                         evidence)
+
+    def _unframed(self, part: _Part) -> _Part:
+        """``part`` without a request frame it opens with ("i want to know what the pay is"
+        asks the pay): the frame's words would pull towards patterns that share them."""
+        words = _without_fillers(part.words)
+        for frame in self._frames:
+            n = len(frame)
+            if tuple(words[:n]) == frame and len(words) - n >= _FRAMED_MIN:
+                return _Part(words[n:], part.question_like, part.referring)
+        return part
 
     def _unless_clearly_new(self, part: _Part, state: ConversationState, verdict: _Verdict,
                             compared: bool, names_school: bool) -> _Verdict:

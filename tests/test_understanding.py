@@ -313,3 +313,11 @@ def test_a_hospital_getting_paid_is_reimbursement_not_a_coders_pay(engine: Engin
     [(intent, _, answer)] = chat(engine, message)
     assert intent == "duties"
     assert "$" not in answer
+
+
+def test_a_request_frame_does_not_pull_the_question_elsewhere(engine: Engine) -> None:
+    # "i want know" shares words with "i want to learn about medical coding" (the overview).
+    [(_, intents, answer)] = chat(engine, "i am from kenya. i want know what is salary of coder "
+                                          "in usa and what school is need")
+    assert intents[0] == "salary" and "overview" not in intents
+    assert "$" in answer
