@@ -321,3 +321,14 @@ def test_a_request_frame_does_not_pull_the_question_elsewhere(engine: Engine) ->
                                           "in usa and what school is need")
     assert intents[0] == "salary" and "overview" not in intents
     assert "$" in answer
+
+
+@pytest.mark.parametrize("message,intent,needle", [
+    ("is this a 40 hr/week thing", "work_environment", "40"),
+    ("what do coders make an hr", "salary", "an hour"),
+])
+def test_hr_and_hrs_are_read_as_hours(engine: Engine, message: str, intent: str,
+                                      needle: str) -> None:
+    [(got, _, answer)] = chat(engine, message)
+    assert got == intent
+    assert needle in answer
