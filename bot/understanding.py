@@ -84,6 +84,17 @@ _REQUEST_FRAMES = (
     "could you tell me", "please tell me", "tell me", "let me know", "do you know",
 )
 _FRAMED_MIN = 2  # a frame is dropped only when at least this many words follow it
+# Requests to act: a verb opening the message (after "please", "can you"), then what it acts on.
+_POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), ("can", "u"),
+           ("could", "u"), ("pls",), ("plz",))
+_ACTS = frozenset({"email", "mail", "call", "phone", "ring", "text", "message", "contact",
+                   "apply", "enroll", "enrol", "register", "sign", "book", "schedule", "fill",
+                   "submit", "send", "pay", "buy", "order", "write", "complete", "upload", "fax"})
+_ACT_OBJECTS = frozenset({"my", "me", "the", "a", "an", "them", "it", "this", "that", "our",
+                          "out", "up", "in", "aapc", "ahima"})
+_TELLING_ACTS = frozenset({"send", "text", "message", "email", "mail"})  # "send me the list"
+_ASKING_WORDS = frozenset({"how", "what", "whats", "where", "when", "which", "why", "who"})
+CANNOT_DO = "cannot_do"  # the reply to a request to act (knowledge/conversation.yaml)
 # Words that make a statement about the user a request ("i want to know the pay").
 _ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain", "info",
                      "information", "question", "questions", "ask"})
@@ -272,6 +283,9 @@ class Reader:
         if other is not None and not compared:
             return replace(base, kind="declined", reply="other_career",
                            reasons=(f"names {other}, not covered",))
+        if _asks_to_act(words, spots):
+            return replace(base, kind="out_of_scope", confidence=1.0, reply=CANNOT_DO,
+                           reasons=("asks the bot to act",))
 
         marked: list[str] = []
         for segment in segments:
@@ -692,6 +706,23 @@ def _question_like(words: list[str]) -> bool:
     if words[0] in _STATEMENT_OPENERS:  # "i'm 16" no; "i want to know the pay" yes
         return not _ASKING.isdisjoint(words)
     return True  # a question, or a bare ask ("pay for hospital coders")
+
+
+def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
+    """Whether a message opens by asking the bot to do something it cannot ("email my
+    transcript", "can you fill out my fafsa", "call purdue global"), not to tell something
+    ("send me the list of schools", "find me a school", "pay?")."""
+    rest = _without_fillers(words)
+    for polite in _POLITE:
+        if tuple(rest[:len(polite)]) == polite:
+            rest = rest[len(polite):]
+            break
+    if len(rest) < 2 or rest[0] not in _ACTS or not _ASKING_WORDS.isdisjoint(words):
+        return False  # "sign up for aapc, how do i do it" asks how
+    if rest[1] in _ACT_OBJECTS and not (rest[1] == "me" and rest[0] in _TELLING_ACTS):
+        return True
+    start = len(words) - len(rest) + 1  # the word after the verb names a school or body
+    return any(s.start == start and s.kind == "school" for s in spots)
 
 
 def _possessives(text: str) -> set[str]:

@@ -332,3 +332,27 @@ def test_hr_and_hrs_are_read_as_hours(engine: Engine, message: str, intent: str,
     [(got, _, answer)] = chat(engine, message)
     assert got == intent
     assert needle in answer
+
+
+@pytest.mark.parametrize("message", [
+    "email my transcript to the college",
+    "call purdue global and ask about tuition",
+    "can you fill out my fafsa",
+    "pay my aapc membership",
+])
+def test_a_message_opening_with_an_action_for_the_bot_is_a_request_to_act(
+        engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "can't do that" in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("find me a school", "schools"),
+    ("send me the list of schools", "schools"),
+    ("pay?", "salary"),
+    ("pay for coders in texas", "salary"),
+])
+def test_asking_to_be_told_something_is_not_a_request_to_act(engine: Engine, message: str,
+                                                              intent: str) -> None:
+    assert chat(engine, message)[0][0] == intent
