@@ -48,6 +48,7 @@ RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related
 LIKENESS_POWER = 0.25
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
 WORDING_CANDIDATES = 4  # ... to this many best targets
+COVER_MARGIN = 0.02  # raw score within which a target using more of the message's words wins
 NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
 CLAUSE_SURE = 0.45  # a clause not worded as a question needs this to stand alone
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
@@ -452,7 +453,10 @@ class Reader:
             elif part.referring or len(words) <= _SHORT:
                 boost = CONTEXT_BOOST
         related_topic, names = self._related.get(career, ("", []))
-        if related_topic and (compared or any(_contains(words, name) for name in names)):
+        # "which of those pays most" after the similar careers: those careers' pay.
+        about_related = state.topic == related_topic and part.referring
+        if related_topic and (compared or about_related
+                              or any(_contains(words, name) for name in names)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
         if names_school and self.schools_topic:
@@ -493,6 +497,19 @@ class Reader:
         best_group = self._groups[order[0]]
         members = self._members[best_group]
         top = max(members, key=raw.__getitem__)
+        if COVER_MARGIN and len(members) > 1:
+            # Of the group's targets scoring about as well, the one whose patterns use more of
+            # the message's telling words ("which of those earns more": the pay list, not
+            # the growth entry that only shares "which of those ... more").
+            content = [w for w in words if w not in STOPWORDS and w not in _FILLERS
+                       and len(w) > 1 and w != BOUNDARY]
+            close = [i for i in members if raw[i] >= raw[top] - COVER_MARGIN]
+            if len(close) > 1 and content:
+                def cover(i: int) -> int:
+                    return sum(self.index.uses(i, w) for w in content)
+                best = max(close, key=lambda i: (cover(i), raw[i]))
+                if cover(best) > cover(top):
+                    top = best
         likeness = likeness_of.get(top)
         if likeness is None:
             likeness = self.index.likeness(top, words)[1]

@@ -356,3 +356,10 @@ def test_a_message_opening_with_an_action_for_the_bot_is_a_request_to_act(
 def test_asking_to_be_told_something_is_not_a_request_to_act(engine: Engine, message: str,
                                                               intent: str) -> None:
     assert chat(engine, message)[0][0] == intent
+
+
+def test_a_referring_follow_up_after_the_similar_careers_is_about_them(engine: Engine) -> None:
+    *_, (intent, _, answer) = chat(engine, "careers similar to coding?",
+                                   "which one of those earns more")
+    assert intent == "similar_careers"
+    assert "Health information technologists" in answer
