@@ -91,8 +91,9 @@ _POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), 
 _ACTS = frozenset({"email", "mail", "call", "phone", "ring", "text", "message", "contact",
                    "apply", "enroll", "enrol", "register", "sign", "book", "schedule", "fill",
                    "submit", "send", "pay", "buy", "order", "write", "complete", "upload", "fax"})
-_ACT_OBJECTS = frozenset({"my", "me", "the", "a", "an", "them", "it", "this", "that", "our",
-                          "out", "up", "in", "aapc", "ahima"})
+_ACT_OBJECTS = frozenset({"my", "me", "them", "it", "this", "that", "our", "aapc", "ahima"})
+_PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in")})
+_DESCRIBING_ACTS = frozenset({"pay", "order", "text"})  # also nouns: "pay the same?"
 _TELLING_ACTS = frozenset({"send", "text", "message", "email", "mail"})  # "send me the list"
 _ASKING_WORDS = frozenset({"how", "what", "whats", "where", "when", "which", "why", "who"})
 CANNOT_DO = "cannot_do"  # the reply to a request to act (knowledge/conversation.yaml)
@@ -736,8 +737,11 @@ def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
             break
     if len(rest) < 2 or rest[0] not in _ACTS or not _ASKING_WORDS.isdisjoint(words):
         return False  # "sign up for aapc, how do i do it" asks how
-    if rest[1] in _ACT_OBJECTS and not (rest[1] == "me" and rest[0] in _TELLING_ACTS):
+    if (rest[0], rest[1]) in _PHRASAL_ACTS or (
+            rest[1] in _ACT_OBJECTS and not (rest[1] == "me" and rest[0] in _TELLING_ACTS)):
         return True
+    if rest[1] in _ARTICLES and rest[0] not in _DESCRIBING_ACTS:
+        return True  # "call the college"; but "pay the same in every state?" asks
     start = len(words) - len(rest) + 1  # the word after the verb names a school or body
     return any(s.start == start and s.kind == "school" for s in spots)
 

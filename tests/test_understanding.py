@@ -352,6 +352,8 @@ def test_a_message_opening_with_an_action_for_the_bot_is_a_request_to_act(
     ("send me the list of schools", "schools"),
     ("pay?", "salary"),
     ("pay for coders in texas", "salary"),
+    ("pay in hospitals vs clinics", "salary"),
+    ("pay the same in every state?", "salary"),
 ])
 def test_asking_to_be_told_something_is_not_a_request_to_act(engine: Engine, message: str,
                                                               intent: str) -> None:
