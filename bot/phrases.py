@@ -8,7 +8,7 @@ compared fuzzily, so clean messages cost almost nothing, "me schools" never turn
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -46,14 +46,16 @@ class PhraseSpotter:
     """An index of phrases, each tagged with (kind, value), e.g. ("level", "associate")."""
 
     def __init__(self, phrases: Iterable[tuple[str, str, str]],
-                 known_words: Iterable[str] = ()) -> None:
+                 known_words: Iterable[str] = (),
+                 normaliser: Callable[[str], str] = normalise) -> None:
+        """``normaliser``: ``normalise``, or a memo of it the caller already filled."""
         self._by_key: dict[str, tuple[str, str]] = {}
         self._by_length: dict[tuple[int, str], list[str]] = {}
         # Phrase lengths by first word, longest first: exact matching is one lookup per word.
         self._lengths_by_first: dict[str, list[int]] = {}
         words: set[str] = set()
         for kind, value, phrase in phrases:
-            tokens = normalise(phrase).split()
+            tokens = normaliser(phrase).split()
             if not tokens:
                 continue
             key = _key(tokens)

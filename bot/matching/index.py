@@ -24,7 +24,7 @@ import gc
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import nlargest
 from itertools import chain, repeat
@@ -134,12 +134,14 @@ class IntentIndex:
         cls,
         examples: Mapping[str, Sequence[str]],
         synonyms: Mapping[str, Sequence[str]] | None = None,
+        normaliser: Callable[[str], str] = normalise,
     ) -> IntentIndex:
         """Index ``examples`` (intent id -> example phrasings).
 
         ``synonyms`` maps a canonical word to the words and phrases that mean the same
         (``{"salary": ["earn", "make", "pay"]}``); both patterns and messages are rewritten
-        to the canonical word before scoring.
+        to the canonical word before scoring. ``normaliser`` is ``normalise``, or a memo of it
+        that the caller already filled while validating the same patterns.
 
         Ends with ``gc.freeze()``: everything alive then (the index, and whatever the process
         loaded before it) moves to a generation the garbage collector never scans again. The
@@ -152,7 +154,7 @@ class IntentIndex:
         enabled = gc.isenabled()
         gc.disable()  # the build allocates millions of objects that all survive: skip the scans
         try:
-            index = cls._build(examples, synonyms)
+            index = cls._build(examples, synonyms, normaliser)
         finally:
             if enabled:
                 gc.enable()
@@ -164,6 +166,7 @@ class IntentIndex:
         cls,
         examples: Mapping[str, Sequence[str]],
         synonyms: Mapping[str, Sequence[str]] | None,
+        normaliser: Callable[[str], str],
     ) -> IntentIndex:
         rewriter = SynonymRewriter(synonyms)
         intents = list(examples)
@@ -175,7 +178,7 @@ class IntentIndex:
         for number, intent in enumerate(intents):
             texts: list[str] = []
             for text in examples[intent]:
-                raw = tokens(normalise(text))
+                raw = tokens(normaliser(text))
                 words = rewriter.rewrite(raw)
                 if not words:
                     continue
