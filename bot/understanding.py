@@ -20,7 +20,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from heapq import nlargest
 
 from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
@@ -216,10 +215,13 @@ class Reader:
                      tuple(map(_singular, index.analyse_words(normalise(p).split()))))
                     for p in phrases)
         self._groups = sorted({t.group for t in self.targets})
-        self._group_of = [self._groups.index(t.group) for t in self.targets]
         self._members: dict[str, list[int]] = {}
         for i, target in enumerate(self.targets):
             self._members.setdefault(target.group, []).append(i)
+        # Per group (in _groups order): its targets, and the kind of its first one.
+        self._group_members = [self._members[g] for g in self._groups]
+        self._group_kind = {g: self.targets[members[0]].kind
+                            for g, members in self._members.items()}
         careers = {t.career for t in self.targets if t.career}
         self._other_careers = {c: [i for i, t in enumerate(self.targets)
                                    if t.career and t.career != c] for c in careers}
@@ -409,7 +411,7 @@ class Reader:
             elif part.referring or len(words) <= _SHORT:
                 boost = CONTEXT_BOOST
         related_topic, names = self._related.get(career, ("", []))
-        if related_topic and (compared or any(_contains(words, name) for name in names)):
+        if related_topic and (compared or _contains_any(words, names)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
         if boost and self._all_words_used(words, self._members.get(state.topic or "", [])):
@@ -429,16 +431,16 @@ class Reader:
         if WORDING_WEIGHT:
             # The centroid favours small targets (an entry's few patterns are all about one
             # thing); how closely the nearest pattern is worded corrects for that.
-            for i in nlargest(WORDING_CANDIDATES, range(len(raw)), key=raw.__getitem__):
+            # sorted(...)[:n] is nlargest's documented equivalent (ties keep index order), and
+            # sorts the ~100 scores in C rather than in heapq's Python loop.
+            for i in sorted(range(len(raw)), key=raw.__getitem__,
+                            reverse=True)[:WORDING_CANDIDATES]:
                 likeness_of[i] = self.index.likeness(i, words)[1]
                 raw[i] += WORDING_WEIGHT * likeness_of[i]
         # A topic scores as its best target (its own patterns or one of its entries), so a
         # question that fits a topic and its entry is not split between them, and a topic
         # with many entries gains nothing from their number.
-        group_raw = [-1e9] * len(self._groups)
-        for i, r in enumerate(raw):
-            g = self._group_of[i]
-            group_raw[g] = max(group_raw[g], r)
+        group_raw = [max(map(raw.__getitem__, members)) for members in self._group_members]
         best_raw = max(group_raw)
         exps = [math.exp((r - best_raw) / TEMPERATURE) for r in group_raw]
         total = sum(exps)
@@ -460,11 +462,11 @@ class Reader:
             score = 0.0  # no word of the message is one this topic's patterns use
 
         entry = target if target.kind == ENTRY else None
-        ranked = tuple((self._groups[g], round(group_share[g], 4)) for g in order[:4])
+        ranked = tuple([(self._groups[g], round(group_share[g], 4)) for g in order[:4]])
         runner = None
         if len(order) > 1:
             second = self._groups[order[1]]
-            second_kind = next(t.kind for t in self.targets if t.group == second)
+            second_kind = self._group_kind[second]
             gap = share - group_share[order[1]]
             if second_kind == TOPIC and gap <= DID_YOU_MEAN_GAP and score < SURE:
                 runner = (second, group_share[order[1]])
@@ -553,6 +555,17 @@ def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+def _contains_any(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    """Whether one of ``phrases`` (singular words) occurs in ``words``, as ``_contains`` reads
+    it; the words are made singular once, not once per phrase (dozens of occupation names)."""
+    keys = [_singular(w) for w in words]
+    present = set(keys)
+    return any(phrase and phrase[0] in present
+               and any(tuple(keys[i:i + len(phrase)]) == phrase
+                       for i in range(len(keys) - len(phrase) + 1))
+               for phrase in phrases)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
