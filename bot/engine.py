@@ -8,6 +8,7 @@ Channels (terminal, Telegram, the JSON Lines protocol) render the Reply and stor
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 from bot import payloads
@@ -304,8 +305,9 @@ class Engine:
         holder: Entry | Topic = entry if entry is not None else topic
         if more and self._has_more(career, holder):
             buttons.append(Suggestion("More on this", payloads.more(holder.id)))
-        buttons += [Suggestion(e.title, payloads.entry(e.id)) for e in topic.entries.values()
-                    if entry is None or e.id != entry.id][:ENTRY_BUTTONS]
+        others = (e for e in topic.entries.values() if entry is None or e.id != entry.id)
+        buttons += [Suggestion(e.title, payloads.entry(e.id))
+                    for e in islice(others, ENTRY_BUTTONS)]  # not a button for every entry
         buttons += [Suggestion(career.topics[r].title, payloads.topic(r)) for r in topic.related
                     if r in career.topics]
         return tuple(buttons[:MAX_BUTTONS])
