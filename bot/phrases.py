@@ -18,6 +18,7 @@ from bot.matching import normalise
 _MIN_FUZZY_CHARS = 6  # shorter windows must match exactly: "vet" is not "yet"
 _MIN_TYPO_CHARS = 4  # shorter words are never treated as typos
 _FUZZY_CUTOFF = 86.0
+_NEAR_SIZES_CACHE = 4096  # (words, first letter, length) shortlists kept; each is a few dozen
 
 
 def _singular(word: str) -> str:
@@ -69,6 +70,7 @@ class PhraseSpotter:
                 lengths.sort(reverse=True)
             words.update(key.split())
         self._fuzzy_lengths = sorted({n for n, _ in self._by_length}, reverse=True)
+        self._near_sizes: dict[tuple[int, str, int], list[str]] = {}
         self._known = words | {_singular(w) for w in known_words}
 
     def find(self, words: list[str]) -> list[Spot]:
@@ -108,7 +110,7 @@ class PhraseSpotter:
                     continue
                 # Phrases of the same length and first letter: typos rarely hit the first
                 # letter, and the phrase list (thousands of occupations) stays small to scan.
-                candidates = self._by_length.get((n, window[0]))
+                candidates = self._near_size(n, window[0], len(window))
                 if not candidates:
                     continue
                 best = process.extractOne(window, candidates, scorer=fuzz.ratio,
@@ -118,3 +120,26 @@ class PhraseSpotter:
                     spots.append(Spot(kind, value, start, start + n))
                     taken[start:start + n] = [True] * n
                     return
+
+    def _near_size(self, n: int, first: str, size: int) -> list[str]:
+        """The phrases of ``n`` words and first letter ``first`` whose length lets fuzz.ratio
+        reach the cutoff against a window of ``size`` characters, in their listed order.
+
+        fuzz.ratio is 100 x (1 - indel distance / total length), and the distance is at least
+        the difference in length, so the others can never match: leaving them out changes no
+        result (ties still go to the first listed) and spares rapidfuzz most of a long list.
+        """
+        key = (n, first, size)
+        shortlist = self._near_sizes.get(key)
+        if shortlist is None:
+            shortlist = [c for c in self._by_length.get((n, first), ())
+                         if _reachable(size, len(c))]
+            if len(self._near_sizes) >= _NEAR_SIZES_CACHE:
+                self._near_sizes.clear()
+            self._near_sizes[key] = shortlist
+        return shortlist
+
+
+def _reachable(size: int, other: int) -> bool:
+    """Whether texts of these lengths can score _FUZZY_CUTOFF (half a point of slack)."""
+    return 100.0 * (1.0 - abs(size - other) / (size + other)) >= _FUZZY_CUTOFF - 0.5
