@@ -57,6 +57,16 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             return node.value
         return super().construct_object(node, deep)
 
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        # The parser asks for every scalar's tag. Quoted and block text, and plain text whose
+        # first character starts no implicit type (bool, int, null, ...), is a str: the answer
+        # yaml's resolver reaches after trying its table, given without trying it.
+        if (kind is ScalarNode and not self.yaml_path_resolvers
+                and None not in self.yaml_implicit_resolvers
+                and (not implicit[0] or (value and value[0] not in self.yaml_implicit_resolvers))):
+            return str(self.DEFAULT_SCALAR_TAG)
+        return str(super().resolve(kind, value, implicit))
+
     def construct_line_mapping(self, node: MappingNode) -> LineDict:
         self.flatten_mapping(node)
         result = LineDict()
