@@ -30,7 +30,7 @@ def _singular(word: str) -> str:
 
 
 def _key(words: Iterable[str]) -> str:
-    return " ".join(_singular(w) for w in words)
+    return " ".join(map(_singular, words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,8 @@ class PhraseSpotter:
         """Try windows containing the likely typo at ``i``, longest first."""
         for n in self._fuzzy_lengths:
             for start in range(max(0, i - n + 1), min(i, len(keys) - n) + 1):
-                if any(taken[start:start + n]):
+                # No phrase of n words starts with this letter: skip before building anything.
+                if (n, keys[start][0]) not in self._by_length or any(taken[start:start + n]):
                     continue
                 window = " ".join(keys[start:start + n])
                 if len(window) < _MIN_FUZZY_CHARS:
