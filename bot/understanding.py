@@ -433,9 +433,9 @@ class Reader:
             # thing); how closely the nearest pattern is worded corrects for that.
             # sorted(...)[:n] is nlargest's documented equivalent (ties keep index order), and
             # sorts the ~100 scores in C rather than in heapq's Python loop.
-            for i in sorted(range(len(raw)), key=raw.__getitem__,
-                            reverse=True)[:WORDING_CANDIDATES]:
-                likeness_of[i] = self.index.likeness(i, words)[1]
+            best = sorted(range(len(raw)), key=raw.__getitem__, reverse=True)[:WORDING_CANDIDATES]
+            likeness_of = self.index.closeness(best, words)
+            for i in best:
                 raw[i] += WORDING_WEIGHT * likeness_of[i]
         # A topic scores as its best target (its own patterns or one of its entries), so a
         # question that fits a topic and its entry is not split between them, and a topic

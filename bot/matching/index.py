@@ -257,6 +257,11 @@ class IntentIndex:
         """The pattern of intent ``number`` worded most like ``analysed``, and how alike."""
         return self._closest_pattern(number, " ".join(sorted(analysed)))
 
+    def closeness(self, numbers: Iterable[int], analysed: list[str]) -> dict[int, float]:
+        """``likeness(number, analysed)[1]`` for each of ``numbers``, sorting the words once."""
+        query = " ".join(sorted(analysed))
+        return {number: self._closest_pattern(number, query)[1] for number in numbers}
+
     def is_known(self, word: str) -> bool:
         """Whether some pattern uses ``word`` (after analysis), or it is a function word."""
         return not self._is_unknown(word)
