@@ -45,6 +45,9 @@ class Engine:
                              self._schools_topic(knowledge.default_career))
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
+        # (career, topic, entry) -> its answer section and buttons; see _answer_parts.
+        self._answer_cache: dict[tuple[str, str, str | None],
+                                 tuple[Section, tuple[Suggestion, ...]]] = {}
 
     @classmethod
     def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
@@ -244,13 +247,29 @@ class Engine:
         if topic.lists_schools and entry is None:
             return self._schools_reply(topic, career, state, understanding, question.score,
                                        explicit_level)
-        holder: Entry | Topic = entry if entry is not None else topic
-        section = answer_section(career, holder.title, holder.answer, holder.cites)
+        section, suggestions = self._answer_parts(career, topic, entry)
         reply = Reply(intent=intent, intents=(intent,), confidence=question.score,
                       sections=(section,), entry=entry.id if entry else None,
                       answered=(entry.id if entry else intent,),
-                      suggestions=self._related(career, topic, entry), is_topic_answer=True)
+                      suggestions=suggestions, is_topic_answer=True)
         return reply, state.evolve(topic=intent, entry=entry.id if entry else None)
+
+    def _answer_parts(self, career: Career, topic: Topic,
+                      entry: Entry | None) -> tuple[Section, tuple[Suggestion, ...]]:
+        """The answer section of a topic or entry and the buttons under it.
+
+        Both follow from the knowledge base alone, which an engine never changes (/reload
+        builds a new engine), so each is worked out once, on its first use: filling in the
+        facts and the source line is most of the cost of a reply with several answers.
+        """
+        key = (career.id, topic.id, entry.id if entry is not None else None)
+        parts = self._answer_cache.get(key)
+        if parts is None:
+            holder: Entry | Topic = entry if entry is not None else topic
+            parts = (answer_section(career, holder.title, holder.answer, holder.cites),
+                     self._related(career, topic, entry))
+            self._answer_cache[key] = parts
+        return parts
 
     def _schools_reply(self, topic: Topic, career: Career, state: ConversationState,
                        understanding: Understanding, score: float,
