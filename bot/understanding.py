@@ -268,7 +268,10 @@ class Reader:
         best = verdicts[0]  # the whole message
         candidate = next(((v.group, round(v.score, 4)) for v in verdicts
                           if v.kind in (TOPIC, CHAT)), None)
-        base = replace(base, alternatives=best.ranked, candidate=candidate)
+        # Built directly rather than by dataclasses.replace (a few microseconds a message): all
+        # that base holds so far is its career, level, school and online flag.
+        base = Understanding("answer", base.career, level=base.level, school=base.school,
+                             online=base.online, alternatives=best.ranked, candidate=candidate)
         follow = self._follow_up(spots, state, questions, _opens_referring(whole.words))
         if follow is not None:
             questions = [follow]
