@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
-from bot.matching.features import STOPWORDS
+from bot.matching.features import STOPWORDS, stem
 from bot.phrases import PhraseSpotter, Spot
 from bot.state import ConversationState
 
@@ -222,6 +222,10 @@ class Reader:
         self._group_members = [self._members[g] for g in self._groups]
         self._group_kind = {g: self.targets[members[0]].kind
                             for g, members in self._members.items()}
+        # Per group: the stems its targets' patterns use. "Some member uses the word" is then
+        # one set lookup instead of one per member (a topic has a dozen entries).
+        self._group_stems = {g: frozenset().union(*map(index.stems_of, members))
+                             for g, members in self._members.items()}
         careers = {t.career for t in self.targets if t.career}
         self._other_careers = {c: [i for i, t in enumerate(self.targets)
                                    if t.career and t.career != c] for c in careers}
@@ -417,7 +421,7 @@ class Reader:
         if related_topic and (compared or _contains_any(words, names)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
-        if boost and self._all_words_used(words, self._members.get(state.topic or "", [])):
+        if boost and self._all_words_used(words, state.topic or ""):
             # "what about in texas?" after licensing: every word it has, licensing uses too.
             boost += CONTEXT_BOOST_OWN_WORDS
         if boost:
@@ -458,7 +462,7 @@ class Reader:
         share = group_share[order[0]]
         score = share * likeness ** LIKENESS_POWER
         target = self.targets[top]
-        evidence = self._evidence(words, members)
+        evidence = self._evidence(words, best_group)
         if evidence == 1 and likeness >= CLOSE_WORDING:
             evidence = 2  # "what does a coder do": worded like one of its patterns
         if target.kind in (TOPIC, ENTRY) and not evidence:
@@ -477,20 +481,22 @@ class Reader:
         return _Verdict(best_group, kind, target, score, share, entry, runner, ranked,
                         evidence)
 
-    def _all_words_used(self, words: list[str], members: list[int]) -> bool:
-        """Whether ``members`` use every content word of ``words`` (and there is one)."""
+    def _all_words_used(self, words: list[str], group: str) -> bool:
+        """Whether ``group``'s targets use every content word of ``words`` (and there is
+        one)."""
         content = [w for w in words if w not in STOPWORDS and len(w) > 1 and w != BOUNDARY]
-        return bool(content) and all(any(self.index.uses(i, w) for i in members)
-                                     for w in content)
+        stems = self._group_stems.get(group, frozenset())
+        return bool(content) and all(stem(w) in stems for w in content)
 
-    def _evidence(self, words: list[str], members: list[int]) -> int:
-        """2 when a telling content word of the message is used by one of ``members``,
-        1 when only the career's own name is, 0 when none is."""
+    def _evidence(self, words: list[str], group: str) -> int:
+        """2 when a telling content word of the message is used by one of ``group``'s
+        targets, 1 when only the career's own name is, 0 when none is."""
+        stems = self._group_stems[group]
         level = 0
         for w in words:
             if w in STOPWORDS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
                 continue
-            if any(self.index.uses(i, w) for i in members):
+            if stem(w) in stems:
                 if w != self.career_word:
                     return 2
                 level = 1

@@ -270,6 +270,10 @@ class IntentIndex:
         """How telling an analysed word is (its IDF; unseen words weigh the most)."""
         return self._features.idf.get("w:" + stem(word), self._unknown_idf)
 
+    def stems_of(self, number: int) -> frozenset[str]:
+        """The stems intent ``number``'s patterns use (``uses`` asks about one word)."""
+        return self._intent_stems[number]
+
     def uses(self, number: int, word: str) -> bool:
         """Whether intent ``number``'s patterns use the analysed ``word``."""
         return stem(word) in self._intent_stems[number]
