@@ -29,10 +29,6 @@ def _singular(word: str) -> str:
     return word
 
 
-def _key(words: Iterable[str]) -> str:
-    return " ".join(map(_singular, words))
-
-
 @dataclass(frozen=True, slots=True)
 class Spot:
     """A phrase found in a message: what it stands for and which words it covered."""
@@ -59,16 +55,17 @@ class PhraseSpotter:
             tokens = normaliser(phrase).split()
             if not tokens:
                 continue
-            key = _key(tokens)
+            singular = list(map(_singular, tokens))  # the words of the key, split once
+            key = " ".join(singular)
             if key in self._by_key:
                 continue
             self._by_key[key] = (kind, value)
             self._by_length.setdefault((len(tokens), key[0]), []).append(key)
-            lengths = self._lengths_by_first.setdefault(key.split()[0], [])
+            lengths = self._lengths_by_first.setdefault(singular[0], [])
             if len(tokens) not in lengths:
                 lengths.append(len(tokens))
                 lengths.sort(reverse=True)
-            words.update(key.split())
+            words.update(singular)
         self._fuzzy_lengths = sorted({n for n, _ in self._by_length}, reverse=True)
         self._near_sizes: dict[tuple[int, str, int], list[str]] = {}
         self._known = words | {_singular(w) for w in known_words}
