@@ -11,15 +11,18 @@ from bot.reply import Section
 
 def fill(text: str, career: Career) -> tuple[str, list[Fact]]:
     """Replace ``{fact}`` and ``{fact.as_of}``; return the text and the facts used."""
-    used: list[Fact] = []
+    # Each fact once, in order of first use; keyed by id (facts are career.facts[id], so the
+    # same id is the same fact), which spares comparing whole Fact objects per placeholder.
+    used: dict[str, Fact] = {}
 
     def value(match: re.Match[str]) -> str:
-        fact = career.facts[match.group(1)]
-        if fact not in used:
-            used.append(fact)
+        fact_id = match.group(1)
+        fact = used.get(fact_id)
+        if fact is None:
+            fact = used[fact_id] = career.facts[fact_id]
         return fact.as_of.text if match.group(2) else fact.value
 
-    return PLACEHOLDER.sub(value, text), used
+    return PLACEHOLDER.sub(value, text), list(used.values())
 
 
 def source_line(facts: list[Fact], cites: Sequence[Source] = ()) -> str | None:

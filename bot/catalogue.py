@@ -25,6 +25,15 @@ from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target
 _TECH = re.compile(r" (?:technician|technologist)$")
 
 
+class _Normalised(dict[str, str]):
+    """``normalise`` once per distinct text. Loading reads every pattern and phrase in several
+    places (duplicates, vocabulary, index, spotter); this keeps it to one pass."""
+
+    def __missing__(self, text: str) -> str:
+        value = self[text] = normalise(text)
+        return value
+
+
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     targets: dict[str, Target]  # index key -> target
@@ -35,7 +44,7 @@ class Catalogue:
 
 
 def target_patterns(
-    knowledge: KnowledgeBase, intents: IntentSet
+    knowledge: KnowledgeBase, intents: IntentSet, normalised: dict[str, str] | None = None
 ) -> tuple[dict[str, Target], dict[str, tuple[Pattern, ...]], list[Problem]]:
     """Every target with its patterns, and the cross-file problems found on the way."""
     problems: list[Problem] = []
@@ -77,12 +86,13 @@ def target_patterns(
         key = f"oos:{group.id}"
         targets[key] = Target(NEGATIVE, group.id, key, group.reply)
         patterns[key] = group.patterns
-    problems += _duplicates(patterns, targets)
+    problems += _duplicates(patterns, targets,
+                            _Normalised() if normalised is None else normalised)
     return targets, patterns, problems
 
 
-def _duplicates(patterns: dict[str, tuple[Pattern, ...]],
-                targets: dict[str, Target]) -> list[Problem]:
+def _duplicates(patterns: dict[str, tuple[Pattern, ...]], targets: dict[str, Target],
+                normalised: dict[str, str]) -> list[Problem]:
     """The same pattern (after normalisation) in two places. Entries of different careers
     may share wording (a career copied from another); nothing else may."""
     problems: list[Problem] = []
@@ -92,7 +102,7 @@ def _duplicates(patterns: dict[str, tuple[Pattern, ...]],
     for key, pats in patterns.items():
         career = targets[key].career
         for pattern in pats:
-            norm = normalise(pattern.text)
+            norm = normalised[pattern.text]
             clash = shared.get(norm) or (in_career.get((norm, career)) if career
                                          else in_any_career.get(norm))
             if career:
@@ -112,19 +122,21 @@ def _duplicates(patterns: dict[str, tuple[Pattern, ...]],
 
 def build_catalogue(knowledge: KnowledgeBase, intents: IntentSet) -> Catalogue:
     """Targets, the intent index over their patterns, and the phrase spotter."""
-    targets, patterns, problems = target_patterns(knowledge, intents)
+    normalised = _Normalised()
+    targets, patterns, problems = target_patterns(knowledge, intents, normalised)
     if problems:
         raise DataError(problems)
     examples = {key: [p.text for p in pats] for key, pats in patterns.items()}
     pattern_words = {w for texts in examples.values() for text in texts
-                     for w in normalise(text).split()}
+                     for w in normalised[text].split()}
     synonyms = _with_career_aliases(knowledge, intents, pattern_words)
-    index = IntentIndex.build(examples, synonyms=synonyms)
-    return Catalogue(targets, patterns, index, _spotter(knowledge, pattern_words),
+    index = IntentIndex.build(examples, synonyms=synonyms, normaliser=normalised.__getitem__)
+    return Catalogue(targets, patterns, index, _spotter(knowledge, pattern_words, normalised),
                      tuple(t.id for t in targets.values() if t.kind == CHAT))
 
 
-def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter:
+def _spotter(knowledge: KnowledgeBase, pattern_words: set[str],
+             normalised: dict[str, str]) -> PhraseSpotter:
     phrases: list[tuple[str, str, str]] = []
     covered: set[str] = set()
     for career in knowledge.careers.values():
@@ -132,22 +144,22 @@ def _spotter(knowledge: KnowledgeBase, pattern_words: set[str]) -> PhraseSpotter
         phrases += [("career", career.id, a) for a in names]
         phrases += [("covered", career.id, o)
                     for o in (*career.related_occupations, *career.fields_of_study)]
-        covered |= {normalise(n) for n in (*names, *career.related_occupations,
-                                           *career.fields_of_study)}
+        covered |= {normalised[n] for n in (*names, *career.related_occupations,
+                                            *career.fields_of_study)}
     for level in knowledge.schools.levels.values():
         phrases += [("level", level.id, a) for a in (level.label, *level.aliases)]
     for school in knowledge.schools.schools:
         phrases += [("school", school.id, a) for a in (school.name, *school.aliases)]
     for occupation in knowledge.others.occupations:
-        if normalise(occupation) in covered:
+        if normalised[occupation] in covered:
             continue
         phrases.append(("occupation", occupation, occupation))
         # People shorten "... technician" and "... technologist" to "... tech".
         short = _TECH.sub(" tech", occupation)
-        if short != occupation and normalise(short) not in covered:
+        if short != occupation and normalised[short] not in covered:
             phrases.append(("occupation", occupation, short))
     phrases += [("subject", s, s) for s in knowledge.others.subjects]
-    return PhraseSpotter(phrases, known_words=pattern_words)
+    return PhraseSpotter(phrases, known_words=pattern_words, normaliser=normalised.__getitem__)
 
 
 def _with_career_aliases(knowledge: KnowledgeBase, intents: IntentSet,

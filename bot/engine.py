@@ -7,7 +7,9 @@ Channels (terminal, Telegram, the JSON Lines protocol) render the Reply and stor
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 from bot import payloads
@@ -45,10 +47,25 @@ class Engine:
                               for name in (c.name, *c.aliases)])
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
+        # (career, topic, entry) -> its answer section and buttons; see _answer_parts.
+        self._answer_cache: dict[tuple[str, str, str | None],
+                                 tuple[Section, tuple[Suggestion, ...]]] = {}
 
     @classmethod
     def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
         """Load and validate both directories; raise DataError listing every problem."""
+        # Loading allocates tens of thousands of objects that all survive and form no cycles:
+        # the collector's scans during it (a few milliseconds of start-up) could find nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._load(knowledge_dir, intents_dir)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
         problems = []
         knowledge = intents = None
         try:
@@ -239,13 +256,29 @@ class Engine:
         if topic.lists_schools and entry is None:
             return self._schools_reply(topic, career, state, understanding, question.score,
                                        explicit_level)
-        holder: Entry | Topic = entry if entry is not None else topic
-        section = answer_section(career, holder.title, holder.answer, holder.cites)
+        section, suggestions = self._answer_parts(career, topic, entry)
         reply = Reply(intent=intent, intents=(intent,), confidence=question.score,
                       sections=(section,), entry=entry.id if entry else None,
                       answered=(entry.id if entry else intent,),
-                      suggestions=self._related(career, topic, entry), is_topic_answer=True)
+                      suggestions=suggestions, is_topic_answer=True)
         return reply, state.evolve(topic=intent, entry=entry.id if entry else None)
+
+    def _answer_parts(self, career: Career, topic: Topic,
+                      entry: Entry | None) -> tuple[Section, tuple[Suggestion, ...]]:
+        """The answer section of a topic or entry and the buttons under it.
+
+        Both follow from the knowledge base alone, which an engine never changes (/reload
+        builds a new engine), so each is worked out once, on its first use: filling in the
+        facts and the source line is most of the cost of a reply with several answers.
+        """
+        key = (career.id, topic.id, entry.id if entry is not None else None)
+        parts = self._answer_cache.get(key)
+        if parts is None:
+            holder: Entry | Topic = entry if entry is not None else topic
+            parts = (answer_section(career, holder.title, holder.answer, holder.cites),
+                     self._related(career, topic, entry))
+            self._answer_cache[key] = parts
+        return parts
 
     def _schools_reply(self, topic: Topic, career: Career, state: ConversationState,
                        understanding: Understanding, score: float,
@@ -313,8 +346,9 @@ class Engine:
         holder: Entry | Topic = entry if entry is not None else topic
         if more and self._has_more(career, holder):
             buttons.append(Suggestion("More on this", payloads.more(holder.id)))
-        buttons += [Suggestion(e.title, payloads.entry(e.id)) for e in topic.entries.values()
-                    if entry is None or e.id != entry.id][:ENTRY_BUTTONS]
+        others = (e for e in topic.entries.values() if entry is None or e.id != entry.id)
+        buttons += [Suggestion(e.title, payloads.entry(e.id))
+                    for e in islice(others, ENTRY_BUTTONS)]  # not a button for every entry
         buttons += [Suggestion(career.topics[r].title, payloads.topic(r)) for r in topic.related
                     if r in career.topics]
         return tuple(buttons[:MAX_BUTTONS])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -34,4 +34,8 @@ class ConversationState:
             return cls()
 
     def evolve(self, **changes: Any) -> ConversationState:
-        return replace(self, **changes)
+        # dataclasses.replace, without re-reading the field definitions on every call: the
+        # engine evolves the state several times per message. (__slots__ lists the fields.)
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return ConversationState(**values)

@@ -20,11 +20,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from heapq import nlargest
 
 from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
-from bot.matching.features import STOPWORDS
+from bot.matching.features import STOPWORDS, stem
 from bot.phrases import PhraseSpotter, Spot
 from bot.state import ConversationState
 
@@ -250,10 +249,17 @@ class Reader:
                      tuple(map(_singular, index.analyse_words(normalise(p).split()))))
                     for p in phrases)
         self._groups = sorted({t.group for t in self.targets})
-        self._group_of = [self._groups.index(t.group) for t in self.targets]
         self._members: dict[str, list[int]] = {}
         for i, target in enumerate(self.targets):
             self._members.setdefault(target.group, []).append(i)
+        # Per group (in _groups order): its targets, and the kind of its first one.
+        self._group_members = [self._members[g] for g in self._groups]
+        self._group_kind = {g: self.targets[members[0]].kind
+                            for g, members in self._members.items()}
+        # Per group: the stems its targets' patterns use. "Some member uses the word" is then
+        # one set lookup instead of one per member (a topic has a dozen entries).
+        self._group_stems = {g: frozenset().union(*map(index.stems_of, members))
+                             for g, members in self._members.items()}
         careers = {t.career for t in self.targets if t.career}
         self._other_careers = {c: [i for i, t in enumerate(self.targets)
                                    if t.career and t.career != c] for c in careers}
@@ -306,7 +312,10 @@ class Reader:
         best = verdicts[0]  # the whole message
         candidate = next(((v.group, round(v.score, 4)) for v in verdicts
                           if v.kind in (TOPIC, CHAT)), None)
-        base = replace(base, alternatives=best.ranked, candidate=candidate)
+        # Built directly rather than by dataclasses.replace (a few microseconds a message): all
+        # that base holds so far is its career, level, school and online flag.
+        base = Understanding("answer", base.career, level=base.level, school=base.school,
+                             online=base.online, alternatives=best.ranked, candidate=candidate)
         follow = self._follow_up(spots, state, questions, _opens_referring(whole.words))
         if follow is not None:
             questions = [follow]
@@ -456,14 +465,13 @@ class Reader:
         related_topic, names = self._related.get(career, ("", []))
         # "which of those pays most" after the similar careers: those careers' pay.
         about_related = state.topic == related_topic and part.referring
-        if related_topic and (compared or about_related
-                              or any(_contains(words, name) for name in names)):
+        if related_topic and (compared or about_related or _contains_any(words, names)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
         if names_school and self.schools_topic:
             for i in self._members.get(self.schools_topic, ()):
                 raw[i] += SCHOOL_BOOST  # "does Liberty have a billing course": that school
-        if boost and self._all_words_used(words, self._members.get(state.topic or "", [])):
+        if boost and self._all_words_used(words, state.topic or ""):
             # "what about in texas?" after licensing: every word it has, licensing uses too.
             boost += CONTEXT_BOOST_OWN_WORDS
         if boost:
@@ -480,16 +488,16 @@ class Reader:
         if WORDING_WEIGHT:
             # The centroid favours small targets (an entry's few patterns are all about one
             # thing); how closely the nearest pattern is worded corrects for that.
-            for i in nlargest(WORDING_CANDIDATES, range(len(raw)), key=raw.__getitem__):
-                likeness_of[i] = self.index.likeness(i, words)[1]
+            # sorted(...)[:n] is nlargest's documented equivalent (ties keep index order), and
+            # sorts the ~100 scores in C rather than in heapq's Python loop.
+            best = sorted(range(len(raw)), key=raw.__getitem__, reverse=True)[:WORDING_CANDIDATES]
+            likeness_of = self.index.closeness(best, words)
+            for i in best:
                 raw[i] += WORDING_WEIGHT * likeness_of[i]
         # A topic scores as its best target (its own patterns or one of its entries), so a
         # question that fits a topic and its entry is not split between them, and a topic
         # with many entries gains nothing from their number.
-        group_raw = [-1e9] * len(self._groups)
-        for i, r in enumerate(raw):
-            g = self._group_of[i]
-            group_raw[g] = max(group_raw[g], r)
+        group_raw = [max(map(raw.__getitem__, members)) for members in self._group_members]
         best_raw = max(group_raw)
         exps = [math.exp((r - best_raw) / TEMPERATURE) for r in group_raw]
         total = sum(exps)
@@ -508,27 +516,27 @@ class Reader:
             if len(close) > 1 and content:
                 def cover(i: int) -> int:
                     return sum(self.index.uses(i, w) for w in content)
-                best = max(close, key=lambda i: (cover(i), raw[i]))
-                if cover(best) > cover(top):
-                    top = best
+                fuller = max(close, key=lambda i: (cover(i), raw[i]))
+                if cover(fuller) > cover(top):
+                    top = fuller
         likeness = likeness_of.get(top)
         if likeness is None:
             likeness = self.index.likeness(top, words)[1]
         share = group_share[order[0]]
         score = share * likeness ** LIKENESS_POWER
         target = self.targets[top]
-        evidence = self._evidence(words, members)
+        evidence = self._evidence(words, best_group)
         if evidence == 1 and likeness >= CLOSE_WORDING:
             evidence = 2  # "what does a coder do": worded like one of its patterns
         if target.kind in (TOPIC, ENTRY) and not evidence:
             score = 0.0  # no word of the message is one this topic's patterns use
 
         entry = target if target.kind == ENTRY else None
-        ranked = tuple((self._groups[g], round(group_share[g], 4)) for g in order[:4])
+        ranked = tuple([(self._groups[g], round(group_share[g], 4)) for g in order[:4]])
         runner = None
         if len(order) > 1:
             second = self._groups[order[1]]
-            second_kind = next(t.kind for t in self.targets if t.group == second)
+            second_kind = self._group_kind[second]
             gap = share - group_share[order[1]]
             if second_kind == TOPIC and gap <= DID_YOU_MEAN_GAP and score < SURE:
                 runner = (second, group_share[order[1]])
@@ -554,13 +562,13 @@ class Reader:
         fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school)
         if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
             return verdict
-        last = self._members.get(state.topic or "", [])
+        last = self._group_stems.get(state.topic or "", frozenset())
         for w in part.words:
             if w in STOPWORDS or len(w) < 2 or w == BOUNDARY:
                 continue
             groups = self._groups_using(w)
             if (fresh.group in groups and len(groups) <= NAMING_GROUPS
-                    and not any(self.index.uses(i, w) for i in last)):
+                    and stem(w) not in last):
                 return fresh  # a word that names the new topic, foreign to the last one
         return verdict
 
@@ -568,26 +576,28 @@ class Reader:
         """The topics and intents whose patterns use ``word``."""
         groups = self._word_groups.get(word)
         if groups is None:
-            groups = frozenset(t.group for i, t in enumerate(self.targets)
-                               if self.index.uses(i, word))
+            key = stem(word)
+            groups = frozenset(g for g, stems in self._group_stems.items() if key in stems)
             if len(self._word_groups) < _WORD_GROUPS_CACHE:
                 self._word_groups[word] = groups
         return groups
 
-    def _all_words_used(self, words: list[str], members: list[int]) -> bool:
-        """Whether ``members`` use every content word of ``words`` (and there is one)."""
+    def _all_words_used(self, words: list[str], group: str) -> bool:
+        """Whether ``group``'s targets use every content word of ``words`` (and there is
+        one)."""
         content = [w for w in words if w not in STOPWORDS and len(w) > 1 and w != BOUNDARY]
-        return bool(content) and all(any(self.index.uses(i, w) for i in members)
-                                     for w in content)
+        stems = self._group_stems.get(group, frozenset())
+        return bool(content) and all(stem(w) in stems for w in content)
 
-    def _evidence(self, words: list[str], members: list[int]) -> int:
-        """2 when a telling content word of the message is used by one of ``members``,
-        1 when only the career's own name is, 0 when none is."""
+    def _evidence(self, words: list[str], group: str) -> int:
+        """2 when a telling content word of the message is used by one of ``group``'s
+        targets, 1 when only the career's own name is, 0 when none is."""
+        stems = self._group_stems[group]
         level = 0
         for w in words:
             if w in STOPWORDS or w in _FILLERS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
                 continue  # "ok back to coding" says nothing about pay
-            if any(self.index.uses(i, w) for i in members):
+            if stem(w) in stems:
                 if w not in self._career_words:
                     return 2
                 level = 1
@@ -658,6 +668,17 @@ def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+def _contains_any(words: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    """Whether one of ``phrases`` (singular words) occurs in ``words``, as ``_contains`` reads
+    it; the words are made singular once, not once per phrase (dozens of occupation names)."""
+    keys = [_singular(w) for w in words]
+    present = set(keys)
+    return any(phrase and phrase[0] in present
+               and any(tuple(keys[i:i + len(phrase)]) == phrase
+                       for i in range(len(keys) - len(phrase) + 1))
+               for phrase in phrases)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:

@@ -64,7 +64,9 @@ def normalise(text: str) -> str:
     """
     text = text[:MAX_CHARS]
     if text.isascii():  # most messages and patterns: no NFKC or emoji work to do
-        text = text.lower().translate(_TRANSLATE)
+        text = text.lower()
+        if "$" in text or "`" in text:  # the only ASCII characters _TRANSLATE changes
+            text = text.translate(_TRANSLATE)
     else:
         text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLATE)
         text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group()], text)

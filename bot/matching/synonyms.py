@@ -30,8 +30,8 @@ class SynonymRewriter:
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
         """Replace variants by their canonical form, longest phrase first, left to right."""
-        if not self._table:
-            return list(words)
+        if not self._table or self._first_words.isdisjoint(words):
+            return list(words)  # nothing to rewrite: most patterns and messages (a C-level test)
         out: list[str] = []
         i = 0
         while i < len(words):
