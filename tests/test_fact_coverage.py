@@ -17,6 +17,7 @@ CASES = [
     # pay: median, mean, hourly, history, comparison
     ("what is the median coder salary", ["$50,250", "May 2024"]),
     ("what do coders make per hour", ["$24.16"]),
+    ("hourly wage history for coders", ["$15.55", "$17.84", "$19.40", "$21.20"]),
     ("what is the mean wage for medical records specialists", ["$53,690", "mean"]),
     ("average annual salary medical records specialist oews", ["$53,690"]),
     ("mean hourly wage for coders", ["$25.82"]),
