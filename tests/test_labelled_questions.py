@@ -20,6 +20,8 @@ BARS = {
     "paraphrases.yaml": (0.90, 0.90),
     "blind1.yaml": (0.88, 0.92),
     "blind3.yaml": (0.92, 0.93),
+    "blind4.yaml": (0.93, 0.94),
+    "blind5.yaml": (0.92, 0.95),
 }
 
 
