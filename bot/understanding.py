@@ -510,8 +510,7 @@ class Reader:
             # Of the group's targets scoring about as well, the one whose patterns use more of
             # the message's telling words ("which of those earns more": the pay list, not
             # the growth entry that only shares "which of those ... more").
-            content = [w for w in words if w not in STOPWORDS and w not in _FILLERS
-                       and len(w) > 1 and w != BOUNDARY]
+            content = _telling(words)
             close = [i for i in members if raw[i] >= raw[top] - COVER_MARGIN]
             if len(close) > 1 and content:
                 def cover(i: int) -> int:
@@ -563,9 +562,7 @@ class Reader:
         if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
             return verdict
         last = self._group_stems.get(state.topic or "", frozenset())
-        for w in part.words:
-            if w in STOPWORDS or len(w) < 2 or w == BOUNDARY:
-                continue
+        for w in _telling(part.words):
             groups = self._groups_using(w)
             if (fresh.group in groups and len(groups) <= NAMING_GROUPS
                     and stem(w) not in last):
@@ -745,6 +742,12 @@ def _question_like(words: list[str]) -> bool:
     if words[0] in _STATEMENT_OPENERS:  # "i'm 16" no; "i want to know the pay" yes
         return not _ASKING.isdisjoint(words)
     return True  # a question, or a bare ask ("pay for hospital coders")
+
+
+def _telling(words: list[str]) -> list[str]:
+    """The words of ``words`` that can say what is asked (no stopwords, fillers or marks)."""
+    return [w for w in words if w not in STOPWORDS and w not in _FILLERS and len(w) > 1
+            and w != BOUNDARY]
 
 
 def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
