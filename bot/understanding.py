@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
 from bot.matching.features import STOPWORDS, stem
+from bot.matching.spelling import english_words
 from bot.phrases import PhraseSpotter, Spot
 from bot.state import ConversationState
 
@@ -76,6 +77,10 @@ _FILLERS = frozenset({"ok", "so", "well", "like", "ngl", "tbh", "yo", "hey", "hi
                       "um", "really", "just", "also", "and", "but", "quick", "question", "q",
                       "anyway", "btw", "sorry", "please", "different", "another", "new", "next",
                       "one", "more", "thing", "things", "topic", "subject", "change", "back"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Words that say nothing about the subject, so they are neither known nor unknown evidence.
+_EMPTY_WORDS = frozenset({"kinda", "sorta", "wait", "actually", "honestly", "literally",
+                          "basically", "true", "right", "lol", "pls", "plz", "thx"})
 # Openings that only say a question follows ("i want to know", "can you tell me").
 _REQUEST_FRAMES = (
     "i want to know", "i wanna know", "i want know", "i would like to know", "id like to know",
@@ -260,6 +265,8 @@ class Reader:
         # one set lookup instead of one per member (a topic has a dozen entries).
         self._group_stems = {g: frozenset().union(*map(index.stems_of, members))
                              for g, members in self._members.items()}
+        self._known_stems = frozenset().union(*self._group_stems.values())
+        self._english = english_words()
         careers = {t.career for t in self.targets if t.career}
         self._other_careers = {c: [i for i, t in enumerate(self.targets)
                                    if t.career and t.career != c] for c in careers}
@@ -287,7 +294,7 @@ class Reader:
         other = others[0] if others else None
         # "is a health unit coordinator the same thing?" compares it with the career; a
         # message naming two other occupations ("pharmacist vs doctor pay") compares those.
-        compared = len(set(others)) == 1 and not _COMPARING.isdisjoint(words)
+        compared = len(set(others)) == 1 and _compares_with_career(words, spots)
         if other is not None and not compared:
             return replace(base, kind="declined", reply="other_career",
                            reasons=(f"names {other}, not covered",))
@@ -319,6 +326,9 @@ class Reader:
         follow = self._follow_up(spots, state, questions, _opens_referring(whole.words))
         if follow is not None:
             questions = [follow]
+        if questions and follow is None and self._about_something_else(whole, spots, state):
+            return replace(base, kind="fallback", confidence=0.0, reply="fallback",
+                           reasons=("more unknown words than known",))
         if questions:
             return replace(base, questions=tuple(questions),
                            confidence=min(q.score for q in questions),
@@ -569,6 +579,33 @@ class Reader:
                 return fresh  # a word that names the new topic, foreign to the last one
         return verdict
 
+    def _about_something_else(self, whole: _Part, spots: Sequence[Spot],
+                              state: ConversationState) -> bool:
+        """Whether a message that names neither the career nor a term of its field has as many
+        words no pattern knows as words some pattern uses: "how do i make lasagna", "nba scores
+        tonight", "is messi better than ronaldo" share only everyday words with our questions,
+        and their subject is a word we have never seen."""
+        if state.topic is not None and (whole.referring
+                                        or not _REFERRING_WORDS.isdisjoint(whole.words)):
+            return False  # "what about for veterans?", "what do they do": the last answer's
+        if any(s.kind in ("career", "covered", "school", "level") for s in spots):
+            return False
+        known = unknown = 0
+        for w in _telling(whole.words):
+            if _YEAR.fullmatch(w):
+                return False  # "back in 2018 how many jobs existed": a figure of a year
+            if w in _EMPTY_WORDS or not w.isalpha():
+                continue
+            if w in self._career_words:
+                return False
+            if stem(w) in self._known_stems:
+                if w not in self._english:
+                    return False  # "drg", "rhit", "cahiim": a term of the field
+                known += 1
+            else:
+                unknown += 1
+        return unknown > 0 and unknown >= known
+
     def _groups_using(self, word: str) -> frozenset[str]:
         """The topics and intents whose patterns use ``word``."""
         groups = self._word_groups.get(word)
@@ -700,6 +737,19 @@ def _join_compared(pieces: list[list[str]]) -> list[list[str]]:
         out.append(piece)
         comparing = not (_COMPARING_PAIR.isdisjoint(piece) and _COMPARATIVE.isdisjoint(piece))
     return out
+
+
+def _compares_with_career(words: list[str], spots: Sequence[Spot]) -> bool:
+    """Whether a message naming one other occupation compares it with the career: "is a
+    health unit coordinator the same thing?", "is it similar to being a nurse", "medical
+    assistant vs this" do; "what careers are similar to being a chef" asks about the chef."""
+    at = next((i for i, w in enumerate(words) if w in _COMPARING), None)
+    if at is None:
+        return False
+    if "same" in words or not _PRONOUNS.isdisjoint(words):
+        return True  # the same thing as, or similar to, what "it" names: the career
+    first = next((s.start for s in spots if s.kind == "occupation"), len(words))
+    return first < at  # "is a medical assistant similar": similar to the career asked about
 
 
 def _asks(verdict: _Verdict) -> tuple[str, str]:

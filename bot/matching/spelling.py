@@ -24,7 +24,7 @@ SCAN_WORDS_PER_LETTER = 100  # measured break-even between a scan and one-edit v
 
 @cache
 def english_words() -> frozenset[str]:
-    """About 11,000 common English words (SCOWL size 20, see english_data.py)."""
+    """About 40,000 common English words (SCOWL size 35, see english_data.py)."""
     return frozenset(WORDS.split())
 
 
