@@ -44,7 +44,8 @@ class Engine:
                               for e in c.entries()},
                              self._schools_topic(knowledge.default_career),
                              [name for c in knowledge.careers.values()
-                              for name in (c.name, *c.aliases)])
+                              for name in (c.name, *c.aliases)],
+                             _answer_texts(knowledge))
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
         # (career, topic, entry) -> its answer section and buttons; see _answer_parts.
@@ -372,6 +373,16 @@ class Engine:
     def _schools_topic(career: Career) -> str:
         return next((t.id for t in career.topics.values() if t.lists_schools),
                     next(iter(career.topics)))
+
+
+def _answer_texts(knowledge: KnowledgeBase) -> dict[tuple[str, str], str]:
+    """Per (career, topic or entry id), its answer and "more" text with the facts filled in:
+    the figures a user may quote back ("is $64,170 at insurers real?")."""
+    texts: dict[tuple[str, str], str] = {}
+    for career in knowledge.careers.values():
+        for holder in (*career.topics.values(), *career.entries()):
+            texts[career.id, holder.id] = fill(f"{holder.answer}\n{holder.more}", career)[0]
+    return texts
 
 
 def _titles(knowledge: KnowledgeBase, career_word: str | None) -> dict[tuple[str, str], str]:

@@ -109,6 +109,13 @@ class PhraseSpotter:
                 # Phrases of the same length and first letter: typos rarely hit the first
                 # letter, and the phrase list (thousands of occupations) stays small to scan.
                 candidates = self._near_size(n, window[0], len(window))
+                # Short words are initials or function words, never typos: "cca certfication"
+                # is not "cna certification".
+                short = [(j, w) for j, w in enumerate(keys[start:start + n])
+                         if len(w) < _MIN_TYPO_CHARS]
+                if short:
+                    candidates = [c for c in candidates
+                                  if all(c.split()[j] == w for j, w in short)]
                 if not candidates:
                     continue
                 best = process.extractOne(window, candidates, scorer=fuzz.ratio,

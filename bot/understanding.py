@@ -43,6 +43,7 @@ CONTEXT_BOOST_OWN_WORDS = 0.25  # ... more when the last topic uses every word i
 CONTEXT_BOOST_ENTRY = 0.03  # and again to the last entry
 KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the message uses
 SCHOOL_BOOST = 0.1  # raw score added to the schools topic when a listed school is named
+FIGURE_BOOST = 0.5  # raw score added to the targets whose answers state a figure quoted
 RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
 LIKENESS_POWER = 0.25
@@ -59,6 +60,8 @@ BOUNDARY = "|"  # marks a sentence or clause boundary inside an analysed token l
 # Punctuation and shorthand joins that separate questions ("pay + hours?", "certs / training").
 # Commas join clauses like "and" does (kept only when each side is a question of its own).
 _BREAKS = re.compile(r"[?!;\n]+|\.(?!\d)|(?:^|\s)\d[.)]\s|\s*[+&]\s*|\s/\s")
+# A comma joins clauses, except inside a figure ("$64,170").
+_CLAUSE_COMMA = re.compile(r",(?!\d{3}(?!\d))")
 # A slash between two words asks two things ("salary/outlook"), but not "w/o" or "24/7".
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_]{3})/(?=[^\W\d_]{3})")
 # Words that join two questions in one sentence.
@@ -219,12 +222,14 @@ class Reader:
                  related: dict[str, tuple[str, tuple[str, ...]]] | None = None,
                  titles: dict[tuple[str, str], str] | None = None,
                  keywords: dict[tuple[str, str], tuple[str, ...]] | None = None,
-                 schools_topic: str = "", career_names: Sequence[str] = ()) -> None:
+                 schools_topic: str = "", career_names: Sequence[str] = (),
+                 answer_texts: dict[tuple[str, str], str] | None = None) -> None:
         """``career_names``: the covered careers' names and aliases. ``related``: per
         career, the topic that answers about its related occupations and those occupations'
         names. ``titles``: per (career, topic or entry id), the title that
         "it" and "that" stand for in a follow-up. ``keywords``: per (career, entry id), the
-        words that pick the entry right after its topic was answered."""
+        words that pick the entry right after its topic was answered. ``answer_texts``: per
+        (career, topic or entry id), its answer text, whose figures a message may quote."""
         self.index = index
         self.targets = [targets[key] for key in index.intents]
         self.spotter = spotter
@@ -253,6 +258,14 @@ class Reader:
                     (number[career, entry],
                      tuple(map(_singular, index.analyse_words(normalise(p).split()))))
                     for p in phrases)
+        # Per figure ("64170"), the targets whose answers state it: a message that quotes a
+        # figure back ("is $64,170 at insurers real?") asks about the answer that gives it.
+        self._figure_targets: dict[str, list[int]] = {}
+        for i, target in enumerate(self.targets):
+            text = (answer_texts or {}).get((target.career or default_career, target.id))
+            if target.kind in (TOPIC, ENTRY) and text:
+                for figure in set(_figures(normalise(text).split())):
+                    self._figure_targets.setdefault(figure, []).append(i)
         self._groups = sorted({t.group for t in self.targets})
         self._members: dict[str, list[int]] = {}
         for i, target in enumerate(self.targets):
@@ -277,7 +290,7 @@ class Reader:
         cleaned = clean_text(text)
         # "salary/outlook?" asks two things, like "salary, outlook?" ("and/or" is one word).
         joined = _WORD_SLASH.sub(" and ", cleaned.replace("and/or", "or"))
-        segments = [" ".join(w[:MAX_WORD_CHARS] for w in normalise(s.replace(",", " and ")).split())
+        segments = [" ".join(w[:MAX_WORD_CHARS] for w in normalise(_CLAUSE_COMMA.sub(" and ", s)).split())
                     for s in _BREAKS.split(joined)]
         segments = [s for s in segments if s]
         words = [w for s in segments for w in s.split()]
@@ -308,6 +321,10 @@ class Reader:
         analysed = self.index.analyse_words(marked)
         whole_words = [w for w in analysed if w != BOUNDARY]
         whole = _Part(whole_words, True, _referring(whole_words))
+        # The targets whose answers state a figure the message quotes, for every part of it:
+        # "coders at insurers average $64,170. is that real?" asks about that figure.
+        quoted = frozenset(i for f in _figures(whole_words)
+                           for i in self._figure_targets.get(f, ()))
         # "and" inside a name ("medical and health services manager") joins no questions.
         named_joins = frozenset(
             (words[i - 1], words[i + 1]) for spot in spots
@@ -315,7 +332,8 @@ class Reader:
         questions, verdicts = self._questions(self._parts(analysed, cleaned), whole,
                                               state.evolve(career=base.career),
                                               any(s.kind == "career" for s in spots),
-                                              compared, named_joins, base.school is not None)
+                                              compared, named_joins, base.school is not None,
+                                              quoted)
         best = verdicts[0]  # the whole message
         candidate = next(((v.group, round(v.score, 4)) for v in verdicts
                           if v.kind in (TOPIC, CHAT)), None)
@@ -365,7 +383,7 @@ class Reader:
     def _questions(self, parts: list[_Part], whole: _Part, state: ConversationState,
                    names_career: bool = False, compared: bool = False,
                    named_joins: frozenset[tuple[str, str]] = frozenset(),
-                   names_school: bool = False,
+                   names_school: bool = False, quoted: frozenset[int] = frozenset(),
                    ) -> tuple[list[Question], list[_Verdict]]:
         """The confident questions of a message, and the verdicts (whole message first)."""
         judged: dict[tuple[str, ...], _Verdict] = {}
@@ -379,12 +397,13 @@ class Reader:
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
-                verdict = self._judge(self._unframed(part), state, compared, names_school)
+                verdict = self._judge(self._unframed(part), state, compared, names_school,
+                                      quoted)
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
                     resolved = _resolve(part, antecedent)
                     if resolved is not None:
-                        other = self._judge(resolved, state, compared, names_school)
+                        other = self._judge(resolved, state, compared, names_school, quoted)
                         # Read against the last answer, a follow-up that stays on its topic
                         # wins ("how long does it take?" after the CPC is about the CPC), but
                         # does not repeat the last answer when the message asks something
@@ -396,7 +415,7 @@ class Reader:
                             verdict = other
                 if state.topic is not None and verdict.group == state.topic:
                     verdict = self._unless_clearly_new(part, state, verdict, compared,
-                                                       names_school)
+                                                       names_school, quoted)
                 judged[key] = verdict
             return judged[key]
 
@@ -408,7 +427,8 @@ class Reader:
         found: list[tuple[_Part, _Verdict]] = []
         for piece in pieces:
             verdict = judge(piece)
-            if len(pieces) > 1 and piece.referring and verdict.evidence < 2:
+            if len(pieces) > 1 and piece.referring and (
+                    verdict.evidence < 2 or (quoted and not _figures(piece.words))):
                 continue  # "..., is that true?" asks about the rest of the message
             if (verdict.kind == TOPIC and _confident(verdict)
                     and all(_asks(v) != _asks(verdict) for _, v in found)):
@@ -459,7 +479,8 @@ class Reader:
 
     # ------------------------------------------------------------------ ranking
     def _judge(self, part: _Part, state: ConversationState,
-               compared: bool = False, names_school: bool = False) -> _Verdict:
+               compared: bool = False, names_school: bool = False,
+               quoted: frozenset[int] = frozenset()) -> _Verdict:
         """Rank one part: the best group with its confidence and the entry that answers it."""
         words = part.words
         raw = self.index.raw_scores(words)
@@ -481,6 +502,8 @@ class Reader:
         if names_school and self.schools_topic:
             for i in self._members.get(self.schools_topic, ()):
                 raw[i] += SCHOOL_BOOST  # "does Liberty have a billing course": that school
+        for i in quoted:
+            raw[i] += FIGURE_BOOST  # "someone said coders at insurers make $64,170, true?"
         if boost and self._all_words_used(words, state.topic or ""):
             # "what about in texas?" after licensing: every word it has, licensing uses too.
             boost += CONTEXT_BOOST_OWN_WORDS
@@ -564,11 +587,13 @@ class Reader:
         return part
 
     def _unless_clearly_new(self, part: _Part, state: ConversationState, verdict: _Verdict,
-                            compared: bool, names_school: bool) -> _Verdict:
+                            compared: bool, names_school: bool,
+                            quoted: frozenset[int]) -> _Verdict:
         """``verdict`` (read on the last topic), unless the part read alone clearly asks
         another topic in words the last topic never uses ("which schools offer that" after
         the RHIT): a clear new question wins over the context."""
-        fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school)
+        fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school,
+                            quoted)
         if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
             return verdict
         last = self._group_stems.get(state.topic or "", frozenset())
@@ -697,6 +722,25 @@ def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
             words = [*part.words[:i], *antecedent, *part.words[i + 1:]]
             return _Part(words, part.question_like, part.referring)
     return None
+
+
+def _figures(words: Sequence[str]) -> list[str]:
+    """The figures in normalised words, as digit strings: "64 170" (from "$64,170") is
+    "64170". Years and numbers under 100 are left out: they name no one answer."""
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        if not words[i].isdigit():
+            i += 1
+            continue
+        number = words[i]
+        i += 1
+        while i < len(words) and len(words[i]) == 3 and words[i].isdigit():
+            number += words[i]  # a thousands group split off at the comma
+            i += 1
+        if len(number) >= 3 and not _YEAR.fullmatch(number):
+            found.append(number.lstrip("0") or "0")
+    return found
 
 
 def _singular(word: str) -> str:
