@@ -430,9 +430,14 @@ class Reader:
             if len(pieces) > 1 and piece.referring and (
                     verdict.evidence < 2 or (quoted and not _figures(piece.words))):
                 continue  # "..., is that true?" asks about the rest of the message
-            if (verdict.kind == TOPIC and _confident(verdict)
-                    and all(_asks(v) != _asks(verdict) for _, v in found)):
+            if verdict.kind != TOPIC or not _confident(verdict):
+                continue
+            same = next((k for k, (_, v) in enumerate(found) if _asks(v) == _asks(verdict)),
+                        None)
+            if same is None:
                 found.append((piece, verdict))
+            elif piece.question_like and not found[same][0].question_like:
+                found[same] = (piece, verdict)  # the question, not the background, asks it
         if found:
             # "I'm 16. What do coders earn?": the question, not the background, is answered.
             found = [(p, v) for p, v in found if p.question_like] or found
@@ -467,7 +472,12 @@ class Reader:
         pieces = _join_compared([p for p in pieces if p])[:MAX_CLAUSES]
         if len(pieces) < 2:
             return [part]
-        clauses = [_Part(p, _question_like(p), _referring(p)) for p in pieces]
+        # A clause of a statement about the user is background too, unless it asks
+        # ("i'm 42 and changing careers from retail" states; "... and what would i earn" asks).
+        stated = not _question_like(words)
+        clauses = [_Part(p, _question_like(p) and (not stated or _opens_question(p)
+                                                   or not _ASKING_WORDS.isdisjoint(p)),
+                         _referring(p)) for p in pieces]
         # Keep the clauses that ask something of their own ("the pay, the hours, and if i can
         # do it from home"); fillers ("ok back to coding") and background go.
         asking = [c for c in clauses if c.question_like and _asks_alone(judge(c), c.words)]
