@@ -43,6 +43,7 @@ CONTEXT_BOOST_OWN_WORDS = 0.25  # ... more when the last topic uses every word i
 CONTEXT_BOOST_ENTRY = 0.03  # and again to the last entry
 KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the message uses
 SCHOOL_BOOST = 0.1  # raw score added to the schools topic when a listed school is named
+EXACT_BOOST = 0.3  # raw score added to a target with a pattern of exactly the message's words
 FIGURE_BOOST = 0.5  # raw score added to the targets whose answers state a figure quoted
 RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
@@ -512,6 +513,8 @@ class Reader:
         if names_school and self.schools_topic:
             for i in self._members.get(self.schools_topic, ()):
                 raw[i] += SCHOOL_BOOST  # "does Liberty have a billing course": that school
+        for i in self.index.worded_as(words):
+            raw[i] += EXACT_BOOST  # "should i become a coder": an editor wrote that question
         for i in quoted:
             raw[i] += FIGURE_BOOST  # "someone said coders at insurers make $64,170, true?"
         if boost and self._all_words_used(words, state.topic or ""):

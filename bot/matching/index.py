@@ -114,6 +114,14 @@ class IntentIndex:
         # The same with each pattern's words sorted: token-sort likeness becomes a plain ratio.
         self._sorted_patterns = [[" ".join(sorted(p.split())) for p in texts]
                                  for texts in patterns]
+        # Per pattern's sorted words, the intents with that pattern: a message worded exactly
+        # like a pattern (in any order) is found by one lookup.
+        self._worded: dict[str, list[int]] = {}
+        for number, texts in enumerate(self._sorted_patterns):
+            for text in texts:
+                found = self._worded.setdefault(text, [])
+                if number not in found:
+                    found.append(number)
         self._features = features
         self._unknown_idf = unknown_idf
         self._nb_bias = nb_bias
@@ -261,6 +269,10 @@ class IntentIndex:
         """``likeness(number, analysed)[1]`` for each of ``numbers``, sorting the words once."""
         query = " ".join(sorted(analysed))
         return {number: self._closest_pattern(number, query)[1] for number in numbers}
+
+    def worded_as(self, analysed: list[str]) -> list[int]:
+        """The intents with a pattern of exactly these words, in any order."""
+        return self._worded.get(" ".join(sorted(analysed)), [])
 
     def is_known(self, word: str) -> bool:
         """Whether some pattern uses ``word`` (after analysis), or it is a function word."""
