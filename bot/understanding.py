@@ -411,8 +411,12 @@ class Reader:
                         # else clearly ("can I take it from home" after DRGs).
                         repeats = _asks(other) == (state.topic, state.entry or "")
                         stays = other.group == state.topic and _confident(other)
+                        # A short one whose every word the last topic uses too stays on it
+                        # ("is it hard?" after the exams is about the exams).
                         if (other.score > verdict.score or stays) and (
-                                not repeats or not _confident(verdict)):
+                                not repeats or not _confident(verdict)
+                                or (len(part.words) <= _SHORT
+                                    and self._all_words_used(part.words, state.topic or ""))):
                             verdict = other
                 if state.topic is not None and verdict.group == state.topic:
                     verdict = self._unless_clearly_new(part, state, verdict, compared,
