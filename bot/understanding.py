@@ -117,6 +117,7 @@ _REFERRING_WORDS = frozenset({"it", "that", "this", "those", "these", "them", "t
 _WORD_GROUPS_CACHE = 50_000  # words remembered by _groups_using
 _SHORT = 3  # a part of at most this many words is read in context
 _PRONOUNS = frozenset({"it", "that", "this"})
+_PEOPLE_PRONOUNS = frozenset({"they", "them"})
 _RESOLVE_WORDS = 8  # "it"/"that" in a follow-up this short stands for the last answer
 # Words before an occupation that show it is not the subject ("work with doctors").
 _CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
@@ -391,8 +392,9 @@ class Reader:
 
         antecedent = self._antecedents.get((state.career or "", state.entry or state.topic
                                             or ""), ())
-        if names_career and self.career_word:
-            # "coding pays well but what even is it?": "it" is the career the message names.
+        if (names_career or state.topic is None) and self.career_word:
+            # "coding pays well but what even is it?": "it" is the career the message names;
+            # in a new chat, "what do they do?" asks about the career the bot is about.
             antecedent = (self.career_word,)
 
         def judge(part: _Part) -> _Verdict:
@@ -733,9 +735,11 @@ class Reader:
 
 
 def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
-    """``part`` with its first "it", "that" or "this" replaced by ``antecedent``."""
+    """``part`` with its first "it", "that" or "this" replaced by ``antecedent`` ("they" and
+    "them" too when it is the career: "what do they do")."""
+    pronouns = _PRONOUNS | _PEOPLE_PRONOUNS if len(antecedent) == 1 else _PRONOUNS
     for i, word in enumerate(part.words):
-        if word in _PRONOUNS:
+        if word in pronouns:
             words = [*part.words[:i], *antecedent, *part.words[i + 1:]]
             return _Part(words, part.question_like, part.referring)
     return None
