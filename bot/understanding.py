@@ -113,7 +113,7 @@ _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about"
                                 "for", "at", "in", "with", "only", "just", "same", "ok",
                                 "okay", "what if", "even", "without", "plus"})
 _REFERRING_WORDS = frozenset({"it", "that", "this", "those", "these", "them", "they", "there",
-                              "then", "one", "ones"})
+                              "then", "one", "ones", "which"})
 _WORD_GROUPS_CACHE = 50_000  # words remembered by _groups_using
 _SHORT = 3  # a part of at most this many words is read in context
 _PRONOUNS = frozenset({"it", "that", "this"})
@@ -579,6 +579,8 @@ class Reader:
         evidence = self._evidence(words, best_group)
         if evidence == 1 and likeness >= CLOSE_WORDING:
             evidence = 2  # "what does a coder do": worded like one of its patterns
+        if not evidence and boost and best_group == state.topic:
+            evidence = 2  # "and back in 2021?" after pay: the last answer is what it asks on
         if target.kind in (TOPIC, ENTRY) and not evidence:
             score = 0.0  # no word of the message is one this topic's patterns use
 
