@@ -205,6 +205,14 @@ def test_common_english_words_are_not_corrected_into_pattern_words() -> None:
     assert speller.correct("salery") == "salary"  # typos of pattern words still corrected
 
 
+def test_less_common_english_words_are_not_corrected_either() -> None:
+    # Words of the wider common list: "chef" once became the pattern word "chea", which hid
+    # the occupation from the lexicon.
+    speller = SpellingCorrector(["chea", "dying", "maine", "side"])
+    for word in ["chef", "marine", "aide", "migraine"]:
+        assert speller.correct(word) == word
+
+
 def test_english_words_outside_the_patterns_do_not_match() -> None:
     index = IntentIndex.build({"salary": ["what is the pay", "how much do coders make"],
                                "education": ["how do i become a coder", "what should i read"],

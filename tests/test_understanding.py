@@ -365,3 +365,99 @@ def test_a_referring_follow_up_after_the_similar_careers_is_about_them(engine: E
                                    "which one of those earns more")
     assert intent == "similar_careers"
     assert "Health information technologists" in answer
+
+
+@pytest.mark.parametrize("message", [
+    "how do i make lasagna",
+    "is messi better than ronaldo",
+    "how do i get rid of a migraine",
+    "can you diagnose this rash",
+])
+def test_a_question_about_something_we_have_never_seen_falls_back(engine: Engine,
+                                                                  message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "medical coding" in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("wait whats a DRG", "duties"),  # a term of the field outweighs an unknown word
+    ("back in 2018 how many of these jobs existed", "outlook"),  # a year is a figure
+    ("my cousin swears the RHIT is the best cert to get, is that true?", "certification"),
+])
+def test_unknown_words_beside_the_fields_own_terms_are_still_answered(
+        engine: Engine, message: str, intent: str) -> None:
+    assert chat(engine, message)[0][0] == intent
+
+
+def test_careers_similar_to_another_occupation_are_declined(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "what careers are similar to being a chef")
+    assert intent == "fallback"
+    assert "only know about medical coding" in answer
+    # Compared with the career itself, another occupation is a similar-careers question.
+    assert chat(engine, "is a health unit coordinator kind of the same thing")[0][0] == \
+        "similar_careers"
+
+
+@pytest.mark.parametrize("message", ["how much do java devs make in india",
+                                     "how much do python developers earn"])
+def test_software_developers_are_another_occupation(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "$" not in answer
+
+
+def test_high_school_is_preparation_not_the_school_list(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "what subjects should my son focus on in high school "
+                                         "if he wants to do medical coding")
+    assert intent == "education"
+    assert "Penn Foster" not in answer
+
+
+def test_a_quoted_figure_is_answered_by_the_answer_that_states_it(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "I saw that coders working for insurance carriers "
+                                         "average $64,170 a year. Is that a real BLS number?")
+    assert intent == "salary"
+    assert "64,170" in answer
+
+
+def test_a_credentials_initials_are_not_taken_for_another_occupations(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "requirements for CCA certfication")
+    assert intent == "certification"
+    assert "only know about" not in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("do hospitals make coders come in on weekends", "work_environment"),
+    ("is it hard to find a coding job rn", "outlook"),
+    ("is it a 9 to 5", "work_environment"),
+    ("school recs?", "schools"),
+    ("what would i study", "education"),
+    ("what do they do and is it growing", "duties"),
+])
+def test_everyday_wording(engine: Engine, message: str, intent: str) -> None:
+    assert chat(engine, message)[0][0] == intent
+
+
+def test_background_stays_background_in_its_clauses(engine: Engine) -> None:
+    [(intent, intents, answer)] = chat(engine, "I'm 42 and changing careers from retail. Can "
+                                               "I get into coding with only a high school "
+                                               "diploma?")
+    assert intents == ("education",)
+    assert "diploma" in answer
+
+
+@pytest.mark.parametrize("first,follow_up,intent", [
+    ("how long is the CPC exam", "is it hard", "certification"),
+    ("whats the 2024 median for coders", "and back in 2021?", "salary"),
+    ("certification needed?", "which is the easiest to get", "certification"),
+])
+def test_a_short_follow_up_stays_on_the_last_answer(engine: Engine, first: str,
+                                                    follow_up: str, intent: str) -> None:
+    assert chat(engine, first, follow_up)[1][0] == intent
+
+
+def test_a_message_worded_like_a_pattern_gets_that_patterns_answer(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "should i become a medical coder")
+    assert intent == "overview"
+    assert "worth" in answer.lower() or "yes" in answer.lower()
