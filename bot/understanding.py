@@ -99,6 +99,9 @@ _POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), 
 _ACTS = frozenset({"email", "mail", "call", "phone", "ring", "text", "message", "contact",
                    "apply", "enroll", "enrol", "register", "sign", "book", "schedule", "fill",
                    "submit", "send", "pay", "buy", "order", "write", "complete", "upload", "fax"})
+# Verbs that ask the bot to act only on the user's own things ("do my homework"; "can you
+# do it from home" asks about the job).
+_ACTS_ON_MINE = frozenset({"do", "finish", "check", "review", "fix", "grade", "solve", "edit"})
 _ACT_OBJECTS = frozenset({"my", "me", "them", "it", "this", "that", "our", "aapc", "ahima"})
 _PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in")})
 _DESCRIBING_ACTS = frozenset({"pay", "order", "text"})  # also nouns: "pay the same?"
@@ -876,8 +879,13 @@ def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
         if tuple(rest[:len(polite)]) == polite:
             rest = rest[len(polite):]
             break
+    if len(rest) >= 2 and rest[0] in _ACTS_ON_MINE and rest[1] == "my" \
+            and _ASKING_WORDS.isdisjoint(words):
+        return True  # "can you do my homework", "check my resume"
     if len(rest) < 2 or rest[0] not in _ACTS or not _ASKING_WORDS.isdisjoint(words):
         return False  # "sign up for aapc, how do i do it" asks how
+    if _contains(rest, ("for", "me")) and rest[0] not in _TELLING_ACTS:
+        return True  # "apply to remote coding jobs for me"
     if (rest[0], rest[1]) in _PHRASAL_ACTS or (
             rest[1] in _ACT_OBJECTS and not (rest[1] == "me" and rest[0] in _TELLING_ACTS)):
         return True

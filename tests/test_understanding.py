@@ -461,3 +461,20 @@ def test_a_message_worded_like_a_pattern_gets_that_patterns_answer(engine: Engin
     [(intent, _, answer)] = chat(engine, "should i become a medical coder")
     assert intent == "overview"
     assert "worth" in answer.lower() or "yes" in answer.lower()
+
+
+@pytest.mark.parametrize("message", ["can you do my homework", "check my resume please",
+                                     "apply to remote coding jobs for me"])
+def test_asking_the_bot_to_work_on_the_users_things_is_a_request_to_act(
+        engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "can't do that" in answer
+
+
+@pytest.mark.parametrize("message", ["what degree do I need to be a vet",
+                                     "how long is a pharmacy degree"])
+def test_other_fields_degrees_are_declined(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "only know about medical coding" in answer
