@@ -438,7 +438,9 @@ class Reader:
         for piece in pieces:
             verdict = judge(piece)
             if len(pieces) > 1 and piece.referring and (
-                    verdict.evidence < 2 or (quoted and not _figures(piece.words))):
+                    verdict.evidence < 2 or (quoted and not _figures(piece.words))
+                    or (_about_the_statement(piece.words)
+                        and self._evidence(piece.words, verdict.group) < 2)):
                 continue  # "..., is that true?" asks about the rest of the message
             if verdict.kind != TOPIC or not _confident(verdict):
                 continue
@@ -493,8 +495,12 @@ class Reader:
         asking = [c for c in clauses if c.question_like and _asks_alone(judge(c), c.words)]
         if len({_asks(judge(c)) for c in asking}) > 1:
             return asking
-        if len(asking) == 1 and any(not c.question_like for c in clauses):
-            return asking  # "my aunt says it pays well but what even is it": the question
+        if len(asking) == 1 and any(not c.question_like for c in clauses) and not (
+                _about_the_statement(asking[0].words)
+                and self._evidence(asking[0].words, judge(asking[0]).group) < 2):
+            # "my aunt says it pays well but what even is it": the question; but "my mom
+            # says you need a license, is that true" asks about what she says.
+            return asking
         return [part]
 
     # ------------------------------------------------------------------ ranking
@@ -678,8 +684,9 @@ class Reader:
         stems = self._group_stems[group]
         level = 0
         for w in words:
-            if w in STOPWORDS or w in _FILLERS or len(w) < 2 or w.isdigit() or w == BOUNDARY:
-                continue  # "ok back to coding" says nothing about pay
+            if (w in STOPWORDS or w in _FILLERS or w in _EMPTY_WORDS or len(w) < 2
+                    or w.isdigit() or w == BOUNDARY):
+                continue  # "ok back to coding" says nothing about pay, "is that true" nothing
             if stem(w) in stems:
                 if w not in self._career_words:
                     return 2
@@ -907,6 +914,12 @@ def _possessives(text: str) -> set[str]:
         elif token.endswith("s'"):
             found.add(token[:-1])
     return found
+
+
+def _about_the_statement(words: list[str]) -> bool:
+    """Whether a part points back at what was said ("is that true", "is this right"), not at
+    the career ("what is it")."""
+    return not {"that", "this"}.isdisjoint(words) and {"it", "they", "them"}.isdisjoint(words)
 
 
 def _opens_referring(words: list[str]) -> bool:

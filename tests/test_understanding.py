@@ -478,3 +478,13 @@ def test_other_fields_degrees_are_declined(engine: Engine, message: str) -> None
     [(intent, _, answer)] = chat(engine, message)
     assert intent == "fallback"
     assert "only know about medical coding" in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("my uncle says coders need a state license, is that true", "licensure"),
+    ("someone told me coding jobs are disappearing because of computers, is that right",
+     "outlook"),
+])
+def test_is_that_true_asks_about_what_was_said(engine: Engine, message: str,
+                                               intent: str) -> None:
+    assert chat(engine, message)[0][0] == intent
