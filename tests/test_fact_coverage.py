@@ -136,6 +136,10 @@ CASES = [
     ("what is a CTR", ["ODS", "January 1, 2024"]),
     ("how many ceus for the ctr", ["20 continuing-education hours"]),
     ("do ctrs earn more", ["$25,000"]),
+    ("what is the certified tumor registrar called today", ["ODS", "Oncology Data Specialist"]),
+    # the CRC
+    ("who is the crc exam meant for", ["Certified Risk Adjustment Coder", "high-level exam"]),
+    ("how many questions does the crc exam have", ["100 multiple-choice questions"]),
     # accreditation and schools
     ("who accredits medical coding programs", ["CAHIIM"]),
     ("is the cahiim accreditation voluntary", ["voluntary", "CHEA"]),
