@@ -59,6 +59,9 @@ CASES = [
     ("what does a CPC make according to aapc", ["$58,055"]),
     ("average salary for a COC", ["$62,846"]),
     ("what does a coder with the cic earn", ["$57,936"]),
+    # each credential's full name
+    ("rhit full form", ["Registered Health Information Technician"]),
+    ("what is cca short for", ["Certified Coding Associate"]),
     ("pay for coders holding three or more credentials", ["$70,608", "$81,227"]),
     ("how much more do certified coders make than uncertified ones", ["$60,097", "27%"]),
     ("how much do CIC coders make", ["$57,936"]),
