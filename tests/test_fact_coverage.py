@@ -52,6 +52,7 @@ CASES = [
     ("projected job growth 2018-2028 in numbers", ["+23,100"]),
     ("how many new jobs by 2034", ["no count of jobs added found"]),
     ("do coders work weekends", ["weekend"]),
+    ("what percent of coders work part time", ["no published figure", "bls.gov/ooh"]),
     # AAPC salary surveys
     ("older aapc salary survey numbers", ["$54,890", "5.8%", "$51,889"]),
     ("certified vs non certified pay", ["$55,923", "$42,015", "33%"]),
