@@ -36,7 +36,7 @@ QUESTIONS = [
     ("can I do this in 6 months", ["six months", "CPC-A"]),
     ("what do coders make in Florida", ["$44,210", "data.bls.gov"]),
     ("do remote coders earn less", ["No published survey", "can't say"]),
-    ("are there part-time coding jobs", ["Part-time", "No source publishes"]),
+    ("are there part-time coding jobs", ["Part-time", "no published figure"]),
     ("how do I get hired with no experience", ["externship", "Practicode"]),
     ("how do I check a program's accreditation", ["CAHIIM", "PCAP"]),
     ("how current is your data?", ["May 2024", "/sources"]),
