@@ -76,6 +76,21 @@ def test_pay_answer_dates_its_percentiles(engine: Engine) -> None:
     assert "May 2024" in text and "In May 2023 the lowest tenth" in text
 
 
+@pytest.mark.parametrize("entry,needles", [
+    ("insurance", ["$64,170", "insurance carriers", "unconfirmed"]),
+    ("figures_confirmed", ["$51,140", "unconfirmed", "$48,890", "not used", "$64,170"]),
+    ("trend", ["$46,660", "out of date", "$51,140"]),
+    ("jobs", ["341,600", "2020-21 edition", "not comparable"]),
+    ("data_freshness", ["May 2024", "2024–34", "$46,660", "out of date", "$51,140"]),
+])
+def test_an_entry_holding_a_quoted_figure_says_whether_it_stands(
+        engine: Engine, entry: str, needles: list[str]) -> None:
+    reply, _ = engine.select(payloads.entry(entry), ConversationState())
+    text = render_plain(reply)
+    for needle in needles:
+        assert needle in text, f"{entry}: {needle!r} missing from\n{text}"
+
+
 def test_pay_history_names_the_older_wider_group(engine: Engine) -> None:
     reply, _ = engine.select(payloads.entry("trend"), ConversationState())
     text = render_plain(reply)

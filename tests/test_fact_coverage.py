@@ -43,6 +43,7 @@ CASES = [
     ("i saw a median of 48,890 is that right", ["$48,890", "not used"]),
     ("which figures were read on bls.gov", ["$44,090", "May 2020"]),
     ("when was the may 2023 wage data released", ["April 3, 2024"]),
+    ("how up to date are your pay numbers", ["May 2024", "2024–34", "$46,660", "out of date"]),
     # jobs and projections
     ("how many coding jobs were there in 2010", ["179,500", "188,600"]),
     ("how many medical records jobs in 2019", ["341,600", "not comparable"]),
@@ -200,7 +201,8 @@ CASES = [
     ("can i get a coding job without certification", ["may be required or preferred",
                                                       "soon after hiring"]),
     ("how long is a coding certificate program", ["1-2 years"]),
-    ("is it true that coding programs take 4-12 months", ["9-15 months", "1-2 years", "4-12 month"]),
+    ("is it true that coding programs take 4-12 months",
+     ["9-15 months", "1-2 years", "4-12 month"]),
     ("so employers don't train coders at all?", ["doesn't mean employers never train you"]),
     ("what share of coders have a bachelor's degree", ["no published figure"]),
     ("is a medical coder the same as a medical records specialist",
