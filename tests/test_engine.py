@@ -126,6 +126,19 @@ def test_licensure_answer_corrects_the_page(engine: Engine) -> None:
     assert "ODS" in answer or "CTR" in answer
 
 
+def test_cancer_registrars_are_a_similar_career(engine: Engine) -> None:
+    reply, _ = engine.respond("what does a tumor registrar do all day", ConversationState())
+    assert (reply.intent, reply.entry) == ("similar_careers", "cancer_registrar")
+    answer = render_plain(reply)
+    assert "ODS" in answer and "$25,000" in answer and "not a state license" in answer
+
+
+def test_the_crc_has_its_own_certification_entry(engine: Engine) -> None:
+    reply, _ = engine.respond("tell me about the crc credential", ConversationState())
+    assert (reply.intent, reply.entry) == ("certification", "crc")
+    assert "Certified Risk Adjustment Coder" in render_plain(reply)
+
+
 def test_certification_names_the_right_bodies(engine: Engine) -> None:
     [(intent, answer, _)] = ask(engine, "which certification should I get")
     assert intent == "certification"

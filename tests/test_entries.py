@@ -36,7 +36,7 @@ QUESTIONS = [
     ("can I do this in 6 months", ["six months", "CPC-A"]),
     ("what do coders make in Florida", ["$44,210", "data.bls.gov"]),
     ("do remote coders earn less", ["No published survey", "can't say"]),
-    ("are there part-time coding jobs", ["Part-time", "No source publishes"]),
+    ("are there part-time coding jobs", ["Part-time", "no published figure"]),
     ("how do I get hired with no experience", ["externship", "Practicode"]),
     ("how do I check a program's accreditation", ["CAHIIM", "PCAP"]),
     ("how current is your data?", ["May 2024", "/sources"]),
@@ -74,6 +74,21 @@ def test_cpc_fee_says_the_price_needs_membership(engine: Engine) -> None:
 def test_pay_answer_dates_its_percentiles(engine: Engine) -> None:
     text = answer(engine, "how much do medical coders make")
     assert "May 2024" in text and "In May 2023 the lowest tenth" in text
+
+
+@pytest.mark.parametrize("entry,needles", [
+    ("insurance", ["$64,170", "insurance carriers", "unconfirmed"]),
+    ("figures_confirmed", ["$51,140", "unconfirmed", "$48,890", "not used", "$64,170"]),
+    ("trend", ["$46,660", "out of date", "$51,140"]),
+    ("jobs", ["341,600", "2020-21 edition", "not comparable"]),
+    ("data_freshness", ["May 2024", "2024–34", "$46,660", "out of date", "$51,140"]),
+])
+def test_an_entry_holding_a_quoted_figure_says_whether_it_stands(
+        engine: Engine, entry: str, needles: list[str]) -> None:
+    reply, _ = engine.select(payloads.entry(entry), ConversationState())
+    text = render_plain(reply)
+    for needle in needles:
+        assert needle in text, f"{entry}: {needle!r} missing from\n{text}"
 
 
 def test_pay_history_names_the_older_wider_group(engine: Engine) -> None:
