@@ -349,7 +349,8 @@ class Reader:
         follow = self._follow_up(spots, state, questions, _opens_referring(whole.words))
         if follow is not None:
             questions = [follow]
-        if questions and follow is None and self._about_something_else(whole, spots, state):
+        if questions and follow is None and not quoted \
+                and self._about_something_else(whole, spots, state):
             return replace(base, kind="fallback", confidence=0.0, reply="fallback",
                            reasons=("more unknown words than known",))
         if questions:
@@ -588,6 +589,8 @@ class Reader:
         evidence = self._evidence(words, best_group)
         if evidence == 1 and likeness >= CLOSE_WORDING:
             evidence = 2  # "what does a coder do": worded like one of its patterns
+        if not evidence and top in quoted:
+            evidence = 2  # "48,890 vs 50,250, which is right?": its figures say what it asks
         if not evidence and boost and best_group == state.topic:
             evidence = 2  # "and back in 2021?" after pay: the last answer is what it asks on
         if target.kind in (TOPIC, ENTRY) and not evidence:
@@ -639,7 +642,8 @@ class Reader:
         """Whether a message that names neither the career nor a term of its field has as many
         words no pattern knows as words some pattern uses: "how do i make lasagna", "nba scores
         tonight", "is messi better than ronaldo" share only everyday words with our questions,
-        and their subject is a word we have never seen."""
+        and their subject is a word we have never seen. (A message quoting a figure our answers
+        state is about them: the caller checks that first.)"""
         if state.topic is not None and (whole.referring
                                         or not _REFERRING_WORDS.isdisjoint(whole.words)):
             return False  # "what about for veterans?", "what do they do": the last answer's

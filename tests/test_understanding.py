@@ -488,3 +488,14 @@ def test_other_fields_degrees_are_declined(engine: Engine, message: str) -> None
 def test_is_that_true_asks_about_what_was_said(engine: Engine, message: str,
                                                intent: str) -> None:
     assert chat(engine, message)[0][0] == intent
+
+
+@pytest.mark.parametrize("message,figure", [
+    ("48,890 vs 50,250 which is correct", "48,890"),
+    ("is 64170 correct for insurance", "64,170"),
+])
+def test_a_quoted_figure_alone_says_what_is_asked(engine: Engine, message: str,
+                                                  figure: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent != "fallback"
+    assert figure in answer
