@@ -21,6 +21,7 @@ QUESTIONS = [
     ("are coding jobs at risk from AI tools?", ["AI", "7%", "BLS"]),
     ("what's the difference between medical billing and coding", ["claims", "codes"]),
     ("is it worth it", ["$50,250", "7%"]),
+    ("is there newer pay data", ["May 2024", "$51,140", "not yet confirmed"]),
     ("is it hard", ["exam", "pass rate"]),
     ("how much does training cost", ["$425", "$199"]),
     ("can I get financial aid", ["federal aid", "WIOA"]),
