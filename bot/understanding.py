@@ -461,9 +461,13 @@ class Reader:
                     found.append((piece, judge(piece)))
         if not found and _confident(whole_verdict):
             found = [(whole, whole_verdict)]
-        if (len(found) == 1 and found[0][1].group == whole_verdict.group
-                and whole_verdict.score > found[0][1].score):
-            found = [(whole, whole_verdict)]  # the whole message reads better than a part
+        if len(found) == 1 and whole_verdict.kind == TOPIC and (
+                whole_verdict.score > found[0][1].score
+                and (found[0][1].group == whole_verdict.group
+                     or (found[0][1].score < SURE <= whole_verdict.score))):
+            # The whole message reads better than a part: "I passed the CPC but it says
+            # CPC-A. what does the A mean" asks about the CPC-A, not what "mean" means.
+            found = [(whole, whole_verdict)]
         questions = [self._question(p, v) for p, v in found[:MAX_QUESTIONS]]
         others = sorted((v for v in judged.values() if v is not whole_verdict),
                         key=lambda v: v.score, reverse=True)
