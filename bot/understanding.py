@@ -283,7 +283,10 @@ class Reader:
         # one set lookup instead of one per member (a topic has a dozen entries).
         self._group_stems = {g: frozenset().union(*map(index.stems_of, members))
                              for g, members in self._members.items()}
-        self._known_stems = frozenset().union(*self._group_stems.values())
+        # Words our answers' questions use; a word only out-of-scope examples use is no sign
+        # that a message is about the career.
+        self._known_stems = frozenset().union(*(
+            stems for g, stems in self._group_stems.items() if self._group_kind[g] != NEGATIVE))
         self._english = english_words()
         careers = {t.career for t in self.targets if t.career}
         self._other_careers = {c: [i for i, t in enumerate(self.targets)
@@ -667,7 +670,9 @@ class Reader:
                 known += 1
             else:
                 unknown += 1
-        return unknown > 0 and unknown >= known
+        # Mid-conversation a follow-up may bring a new word ("how long until I lose the A"
+        # after the CPC-A): there the unknown words must outnumber the known ones.
+        return unknown > 0 and (unknown > known if state.topic else unknown >= known)
 
     def _groups_using(self, word: str) -> frozenset[str]:
         """The topics and intents whose patterns use ``word``."""
