@@ -369,7 +369,7 @@ def test_a_referring_follow_up_after_the_similar_careers_is_about_them(engine: E
 
 @pytest.mark.parametrize("message", [
     "how do i make lasagna",
-    "nba scores tonight",  # "score" is an exam word; "nba" and "tonight" are only in negatives
+    "nba scores tonight",  # "score" is an exam word too
     "is messi better than ronaldo",
     "how do i get rid of a migraine",
     "can you diagnose this rash",
