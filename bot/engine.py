@@ -380,7 +380,8 @@ def _answer_texts(knowledge: KnowledgeBase) -> dict[tuple[str, str], str]:
     the figures a user may quote back ("is $64,170 at insurers real?")."""
     texts: dict[tuple[str, str], str] = {}
     for career in knowledge.careers.values():
-        for holder in (*career.topics.values(), *career.entries()):
+        holders: list[Topic | Entry] = [*career.topics.values(), *career.entries()]
+        for holder in holders:
             texts[career.id, holder.id] = fill(f"{holder.answer}\n{holder.more}", career)[0]
     return texts
 

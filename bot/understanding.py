@@ -298,7 +298,8 @@ class Reader:
         cleaned = clean_text(text)
         # "salary/outlook?" asks two things, like "salary, outlook?" ("and/or" is one word).
         joined = _WORD_SLASH.sub(" and ", cleaned.replace("and/or", "or"))
-        segments = [" ".join(w[:MAX_WORD_CHARS] for w in normalise(_CLAUSE_COMMA.sub(" and ", s)).split())
+        segments = [" ".join(w[:MAX_WORD_CHARS]
+                             for w in normalise(_CLAUSE_COMMA.sub(" and ", s)).split())
                     for s in _BREAKS.split(joined)]
         segments = [s for s in segments if s]
         words = [w for s in segments for w in s.split()]
