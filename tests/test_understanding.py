@@ -442,8 +442,8 @@ def test_everyday_wording(engine: Engine, message: str, intent: str) -> None:
 
 def test_background_stays_background_in_its_clauses(engine: Engine) -> None:
     [(_, intents, answer)] = chat(engine, "I'm 42 and changing careers from retail. Can "
-                                               "I get into coding with only a high school "
-                                               "diploma?")
+                                          "I get into coding with only a high school "
+                                          "diploma?")
     assert intents == ("education",)
     assert "diploma" in answer
 
