@@ -11,10 +11,12 @@ import gc
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
+from typing import Literal
 
-from bot import payloads
+from bot import enginecache, payloads
 from bot.answers import answer_section, fill, more_section, school_section, schools_section
 from bot.catalogue import Catalogue, build_catalogue
+from bot.config import default_cache_dir
 from bot.errors import DataError
 from bot.intents import FALLBACK, IntentSet, load_intents
 from bot.knowledge import Career, KnowledgeBase, load_knowledge
@@ -52,17 +54,46 @@ class Engine:
                                  tuple[Section, tuple[Suggestion, ...]]] = {}
 
     @classmethod
-    def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
-        """Load and validate both directories; raise DataError listing every problem."""
+    def load(cls, knowledge_dir: Path, intents_dir: Path, *,
+             cache_dir: Path | Literal["default"] | None = "default") -> Engine:
+        """Load and validate both directories; raise DataError listing every problem.
+
+        An engine built before from exactly these files with exactly this code is read from
+        ``cache_dir`` instead (``bot.enginecache``; "default" is ``default_cache_dir()``,
+        None keeps no cache), and one built now is stored there for the next start.
+        """
+        folder = default_cache_dir() if cache_dir == "default" else cache_dir
+        name = None
+        if folder is not None:
+            try:
+                name = enginecache.key(knowledge_dir, intents_dir)
+            except OSError:
+                name = None  # an unreadable file: the loader reports it
         # Loading allocates tens of thousands of objects that all survive and form no cycles:
         # the collector's scans during it (a few milliseconds of start-up) could find nothing.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._load(knowledge_dir, intents_dir)
+            if folder is not None and name is not None:
+                cached = cls._cached(folder, name)
+                if cached is not None:
+                    return cached
+            engine = cls._load(knowledge_dir, intents_dir)
+            if folder is not None and name is not None:
+                enginecache.write(folder, name, engine)
+            return engine
         finally:
             if enabled:
                 gc.enable()
+
+    @classmethod
+    def _cached(cls, folder: Path, name: str) -> Engine | None:
+        """The engine stored under ``name``, frozen out of the collector's way as a built
+        one is (see ``IntentIndex.build``)."""
+        gc.unfreeze()
+        engine = enginecache.read(folder, name)
+        gc.freeze()
+        return engine if isinstance(engine, cls) else None
 
     @classmethod
     def _load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
