@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 import math
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +53,10 @@ ELSEWHERE_POWER = 0.5
 # threshold still separates its own in-scope and out-of-scope questions (MATCHING.md). It
 # changes no ranking and no benchmark figure.
 SCALE_POWER = 0.9
-TOKEN_CACHE_SIZE = 20_000
+# Words whose character-block vectors are kept. A vector is a tuple of one float per intent,
+# ~4 KB at the bot's 120 intents (an array would be a quarter of that, but summing arrays boxes
+# every element again, 3 % of a long message's time), so 5,000 words bound it near 20 MB.
+TOKEN_CACHE_SIZE = 5_000
 # A feature used by at least this share of the intents is stored as a dense per-intent vector
 # (summed at C speed with zip/sum); rarer ones as sparse (intent, weight) pairs, added in a
 # Python loop that is cheaper than a dense sum for a handful of intents.
@@ -155,8 +157,7 @@ class IntentIndex:
         self._pattern_stems = frozenset().union(*self._intent_stems)
         self._speller = speller
         self._rewriter = rewriter
-        self._token_cache: dict[str, array[float]] = {}
-        self._zero = array("d", bytes(8 * len(intents)))
+        self._token_cache: dict[str, tuple[float, ...]] = {}
         self._word_scale = WORD_WEIGHT / math.hypot(WORD_WEIGHT, CHAR_WEIGHT)
         self._char_scale = CHAR_WEIGHT / math.hypot(WORD_WEIGHT, CHAR_WEIGHT)
 
@@ -320,7 +321,7 @@ class IntentIndex:
         """The message's content words that no pattern uses, after spelling correction."""
         return [w for w in self._analyse(text) if self._is_unknown(w)]
 
-    def _token_vector(self, word: str) -> array[float]:
+    def _token_vector(self, word: str) -> tuple[float, ...]:
         """Per-intent score contributions of one word's character n-grams (unnormalised).
 
         Cached per word: this is most of the work of a query, and words repeat across
@@ -329,7 +330,7 @@ class IntentIndex:
         cached = self._token_cache.get(word)
         if cached is not None:
             return cached
-        vector = array("d", self._sum(char_ngrams(word)))  # 1/4 of a list's memory, cached
+        vector = tuple(self._sum(char_ngrams(word)))
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()  # bounded memory; refilling costs microseconds per word
         self._token_cache[word] = vector
@@ -339,7 +340,7 @@ class IntentIndex:
         """sum(weight x feature vector), per intent, over known features."""
         features = self._features
         dense, sparse, idf = features.dense, features.sparse, features.idf
-        acc = self._zero.tolist()
+        acc = [0.0] * len(self._intents)  # (one shared 0.0: entries are replaced, not changed)
         vectors: list[Iterable[float]] = [acc]
         for feature, weight in weighted:
             vector = dense.get(feature)
