@@ -93,7 +93,7 @@ class Engine:
         gc.unfreeze()
         engine = enginecache.read(folder, name)
         gc.freeze()
-        return engine if isinstance(engine, cls) else None
+        return engine if type(engine) is cls else None
 
     @classmethod
     def _load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
