@@ -24,6 +24,7 @@ import os
 import pickle
 import stat
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ FORMAT = 1  # bump when what is stored changes shape without any code change
 PREFIX = "engine-"
 SUFFIX = ".pickle"
 KEEP = 8  # entries kept per folder (data folders side by side, tests): the newest ones
+STALE_SECONDS = 3600  # a temporary file this old was left by a process that died writing it
 _CODE_ROOT = Path(__file__).resolve().parent
 
 
@@ -134,14 +136,23 @@ def write(folder: Path, name: str, value: object) -> bool:
 
 
 def _prune(folder: Path) -> None:
-    """Delete all but the KEEP newest entries (another process may be pruning too)."""
+    """Delete all but the KEEP newest entries, and what a process killed while writing left
+    behind (another process may be pruning too)."""
     dated: list[tuple[float, Path]] = []
     for path in folder.glob(f"{PREFIX}*{SUFFIX}"):
         try:
             dated.append((path.stat().st_mtime, path))
         except OSError:
             continue
-    for _, old in sorted(dated, reverse=True)[KEEP:]:
+    stale = [old for _, old in sorted(dated, reverse=True)[KEEP:]]
+    now = time.time()
+    for path in folder.glob(f".{PREFIX}*.tmp"):
+        try:
+            if now - path.stat().st_mtime > STALE_SECONDS:
+                stale.append(path)
+        except OSError:
+            continue
+    for old in stale:
         try:
             old.unlink()
         except OSError:

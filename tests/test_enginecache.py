@@ -147,7 +147,13 @@ def test_old_entries_are_pruned(tmp_path: Path) -> None:
     for i in range(enginecache.KEEP + 3):
         assert enginecache.write(tmp_path, f"{i:02d}", {"entry": i})
         os.utime(tmp_path / f"{enginecache.PREFIX}{i:02d}{enginecache.SUFFIX}", (i, i))
+    left = tmp_path / f".{enginecache.PREFIX}dead.123.tmp"  # a writer killed half way
+    left.write_bytes(b"half")
+    os.utime(left, (0, 0))
+    fresh = tmp_path / f".{enginecache.PREFIX}busy.456.tmp"  # one being written right now
+    fresh.write_bytes(b"half")
     assert enginecache.write(tmp_path, "last", {"entry": "last"})
+    assert not left.exists() and fresh.exists()
     kept = [p.name for p in _entries(tmp_path)]
     assert len(kept) == enginecache.KEEP
     assert f"{enginecache.PREFIX}last{enginecache.SUFFIX}" in kept
