@@ -370,6 +370,9 @@ class Reader:
                    ) -> tuple[list[Question], list[_Verdict]]:
         """The confident questions of a message, and the verdicts (whole message first)."""
         judged: dict[tuple[str, ...], _Verdict] = {}
+        # Raw index scores per word list: a follow-up's part is also read without the context
+        # (_unless_clearly_new), and the index scores the same words the same either way.
+        scores: dict[tuple[str, ...], list[float]] = {}
 
         antecedent = self._antecedents.get((state.career or "", state.entry or state.topic
                                             or ""), ())
@@ -380,12 +383,13 @@ class Reader:
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
-                verdict = self._judge(self._unframed(part), state, compared, names_school)
+                verdict = self._judge(self._unframed(part), state, compared, names_school,
+                                      scores)
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
                     resolved = _resolve(part, antecedent)
                     if resolved is not None:
-                        other = self._judge(resolved, state, compared, names_school)
+                        other = self._judge(resolved, state, compared, names_school, scores)
                         # Read against the last answer, a follow-up that stays on its topic
                         # wins ("how long does it take?" after the CPC is about the CPC), but
                         # does not repeat the last answer when the message asks something
@@ -397,7 +401,7 @@ class Reader:
                             verdict = other
                 if state.topic is not None and verdict.group == state.topic:
                     verdict = self._unless_clearly_new(part, state, verdict, compared,
-                                                       names_school)
+                                                       names_school, scores)
                 judged[key] = verdict
             return judged[key]
 
@@ -460,10 +464,21 @@ class Reader:
 
     # ------------------------------------------------------------------ ranking
     def _judge(self, part: _Part, state: ConversationState,
-               compared: bool = False, names_school: bool = False) -> _Verdict:
-        """Rank one part: the best group with its confidence and the entry that answers it."""
+               compared: bool = False, names_school: bool = False,
+               scores: dict[tuple[str, ...], list[float]] | None = None) -> _Verdict:
+        """Rank one part: the best group with its confidence and the entry that answers it.
+
+        ``scores`` keeps the index's raw scores per word list for the rest of the message.
+        """
         words = part.words
-        raw = self.index.raw_scores(words)
+        if scores is None:
+            raw = self.index.raw_scores(words)
+        else:
+            key = tuple(words)
+            known = scores.get(key)
+            if known is None:
+                known = scores[key] = self.index.raw_scores(words)
+            raw = known.copy()  # boosted below; the kept ones stay as the index gave them
         career = state.career or self.default_career
         for i in self._other_careers.get(career, ()):
             raw[i] = -1e9  # another career's question-level entries
@@ -569,11 +584,14 @@ class Reader:
         return part
 
     def _unless_clearly_new(self, part: _Part, state: ConversationState, verdict: _Verdict,
-                            compared: bool, names_school: bool) -> _Verdict:
+                            compared: bool, names_school: bool,
+                            scores: dict[tuple[str, ...], list[float]] | None = None,
+                            ) -> _Verdict:
         """``verdict`` (read on the last topic), unless the part read alone clearly asks
         another topic in words the last topic never uses ("which schools offer that" after
         the RHIT): a clear new question wins over the context."""
-        fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school)
+        fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school,
+                            scores)
         if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
             return verdict
         last = self._group_stems.get(state.topic or "", frozenset())
