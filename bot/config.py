@@ -31,7 +31,9 @@ def _data_dir(name: str) -> Path:
 
 DEFAULT_KNOWLEDGE_DIR = _data_dir("knowledge")
 DEFAULT_INTENTS_DIR = _data_dir("intents")
-_OFF = frozenset({"off", "none", "false", "0", "no"})
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+_OFF = frozenset({"off", "none", "false", "0", "no"})  # CAREERBOT_CACHE_DIR values
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
@@ -51,8 +53,6 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
         return Path.home() / ".cache" / "careerbot"
     except (RuntimeError, KeyError):  # no home folder to find
         return None
-DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-_TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 
 class ConfigError(CareerBotError, ValueError):

@@ -67,8 +67,8 @@ class Engine:
         if folder is not None:
             try:
                 name = enginecache.key(knowledge_dir, intents_dir)
-            except OSError:
-                name = None  # an unreadable file: the loader reports it
+            except Exception:  # an unreadable file or name: no cache, the loader reports it
+                name = None
         # Loading allocates tens of thousands of objects that all survive and form no cycles:
         # the collector's scans during it (a few milliseconds of start-up) could find nothing.
         enabled = gc.isenabled()
