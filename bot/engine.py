@@ -11,7 +11,7 @@ import gc
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot import enginecache, payloads
 from bot.answers import answer_section, fill, more_section, school_section, schools_section
@@ -122,8 +122,8 @@ class Engine:
         state = state.evolve(turns=state.turns + 1)
         understanding = self.understand(text, state)
         reply, state = self.answer(understanding, state)
-        return replace(reply, alternatives=understanding.alternatives,
-                       reasons=understanding.reasons), state
+        return _with(reply, alternatives=understanding.alternatives,
+                     reasons=understanding.reasons), state
 
     def answer(self, understanding: Understanding,
                state: ConversationState) -> tuple[Reply, ConversationState]:
@@ -403,6 +403,14 @@ class Engine:
     def _schools_topic(career: Career) -> str:
         return next((t.id for t in career.topics.values() if t.lists_schools),
                     next(iter(career.topics)))
+
+
+def _with(reply: Reply, **changes: Any) -> Reply:
+    """``dataclasses.replace(reply, **changes)`` without looking up the fields' definitions
+    (once per message; Reply has slots, which name its fields)."""
+    values = {name: getattr(reply, name) for name in Reply.__slots__}
+    values.update(changes)
+    return Reply(**values)
 
 
 def _titles(knowledge: KnowledgeBase, career_word: str | None) -> dict[tuple[str, str], str]:

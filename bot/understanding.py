@@ -331,9 +331,12 @@ class Reader:
         if follow is not None:
             questions = [follow]
         if questions:
-            return replace(base, questions=tuple(questions),
-                           confidence=min(q.score for q in questions),
-                           reasons=tuple(r for q in questions for r in q.reasons))
+            # (Built directly too: the answer to nearly every message.)
+            return Understanding("answer", base.career, questions=tuple(questions),
+                                 confidence=min(q.score for q in questions),
+                                 reasons=tuple(r for q in questions for r in q.reasons),
+                                 level=base.level, school=base.school, online=base.online,
+                                 alternatives=base.alternatives, candidate=base.candidate)
         if best.kind == NEGATIVE and best.score >= THRESHOLD:
             return replace(base, kind="out_of_scope", confidence=best.score,
                            reply=best.target.reply, reasons=(f"like {best.target.id}",))
