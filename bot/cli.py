@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load_engine(settings: Settings) -> Engine | None:
     try:
-        return Engine.load(settings.knowledge_dir, settings.intents_dir)
+        return Engine.load(settings.knowledge_dir, settings.intents_dir,
+                           cache_dir=settings.cache_dir)
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -33,6 +33,26 @@ DEFAULT_KNOWLEDGE_DIR = _data_dir("knowledge")
 DEFAULT_INTENTS_DIR = _data_dir("intents")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_SHAPE = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
+_OFF = frozenset({"off", "none", "false", "0", "no"})  # CAREERBOT_CACHE_DIR values
+
+
+def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where the built engine is kept between starts (``bot.enginecache``), or None for
+    nowhere: ``CAREERBOT_CACHE_DIR`` ("off" keeps none), else ``$XDG_CACHE_HOME/careerbot``,
+    else ``~/.cache/careerbot``. A folder that cannot be written only means no cache."""
+    env = os.environ if environ is None else environ
+    raw = env.get("CAREERBOT_CACHE_DIR", "").strip()
+    if raw.lower() in _OFF:
+        return None
+    if raw:
+        return Path(raw).expanduser()
+    base = env.get("XDG_CACHE_HOME", "").strip()
+    if base:
+        return Path(base) / "careerbot"
+    try:
+        return Path.home() / ".cache" / "careerbot"
+    except (RuntimeError, KeyError):  # no home folder to find
+        return None
 
 
 class ConfigError(CareerBotError, ValueError):
@@ -152,6 +172,8 @@ class Settings:
     concurrent_updates: int = 64
     # Replies go out one at a time so a crash repeats at most one (see bot.telegram.inbox).
     one_send_at_a_time: bool = True
+    # Where the built engine is kept between starts; None: nowhere (see default_cache_dir).
+    cache_dir: Path | None = None
 
     @classmethod
     def load(
@@ -193,6 +215,7 @@ class Settings:
             telegram_rate_limit=_int(env, "TELEGRAM_RATE_LIMIT", 30),
             concurrent_updates=_int(env, "CONCURRENT_UPDATES", 64),
             one_send_at_a_time=_flag(env, "SEND_ONE_AT_A_TIME", True),
+            cache_dir=default_cache_dir(env),
         )
         changes = {k: v for k, v in overrides.items() if v is not None}
         if changes:

@@ -11,10 +11,12 @@ import gc
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
+from typing import Any, Literal
 
-from bot import payloads
+from bot import enginecache, payloads
 from bot.answers import answer_section, fill, more_section, school_section, schools_section
 from bot.catalogue import Catalogue, build_catalogue
+from bot.config import default_cache_dir
 from bot.errors import DataError
 from bot.intents import FALLBACK, IntentSet, load_intents
 from bot.knowledge import Career, KnowledgeBase, load_knowledge
@@ -53,17 +55,46 @@ class Engine:
                                  tuple[Section, tuple[Suggestion, ...]]] = {}
 
     @classmethod
-    def load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
-        """Load and validate both directories; raise DataError listing every problem."""
+    def load(cls, knowledge_dir: Path, intents_dir: Path, *,
+             cache_dir: Path | Literal["default"] | None = "default") -> Engine:
+        """Load and validate both directories; raise DataError listing every problem.
+
+        An engine built before from exactly these files with exactly this code is read from
+        ``cache_dir`` instead (``bot.enginecache``; "default" is ``default_cache_dir()``,
+        None keeps no cache), and one built now is stored there for the next start.
+        """
+        folder = default_cache_dir() if cache_dir == "default" else cache_dir
+        name = None
+        if folder is not None:
+            try:
+                name = enginecache.key(knowledge_dir, intents_dir)
+            except Exception:  # an unreadable file or name: no cache, the loader reports it
+                name = None
         # Loading allocates tens of thousands of objects that all survive and form no cycles:
         # the collector's scans during it (a few milliseconds of start-up) could find nothing.
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._load(knowledge_dir, intents_dir)
+            if folder is not None and name is not None:
+                cached = cls._cached(folder, name)
+                if cached is not None:
+                    return cached
+            engine = cls._load(knowledge_dir, intents_dir)
+            if folder is not None and name is not None:
+                enginecache.write(folder, name, engine)
+            return engine
         finally:
             if enabled:
                 gc.enable()
+
+    @classmethod
+    def _cached(cls, folder: Path, name: str) -> Engine | None:
+        """The engine stored under ``name``, frozen out of the collector's way as a built
+        one is (see ``IntentIndex.build``)."""
+        gc.unfreeze()
+        engine = enginecache.read(folder, name)
+        gc.freeze()
+        return engine if type(engine) is cls else None
 
     @classmethod
     def _load(cls, knowledge_dir: Path, intents_dir: Path) -> Engine:
@@ -92,8 +123,8 @@ class Engine:
         state = state.evolve(turns=state.turns + 1)
         understanding = self.understand(text, state)
         reply, state = self.answer(understanding, state)
-        return replace(reply, alternatives=understanding.alternatives,
-                       reasons=understanding.reasons), state
+        return _with(reply, alternatives=understanding.alternatives,
+                     reasons=understanding.reasons), state
 
     def answer(self, understanding: Understanding,
                state: ConversationState) -> tuple[Reply, ConversationState]:
@@ -384,6 +415,14 @@ def _answer_texts(knowledge: KnowledgeBase) -> dict[tuple[str, str], str]:
         for holder in holders:
             texts[career.id, holder.id] = fill(f"{holder.answer}\n{holder.more}", career)[0]
     return texts
+
+
+def _with(reply: Reply, **changes: Any) -> Reply:
+    """``dataclasses.replace(reply, **changes)`` without looking up the fields' definitions
+    (once per message; Reply has slots, which name its fields)."""
+    values = {name: getattr(reply, name) for name in Reply.__slots__}
+    values.update(changes)
+    return Reply(**values)
 
 
 def _titles(knowledge: KnowledgeBase, career_word: str | None) -> dict[tuple[str, str], str]:

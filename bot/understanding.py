@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import call, itemgetter, sub, truediv
 
 from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
 from bot.matching import IntentIndex, normalise
@@ -249,19 +251,23 @@ class Reader:
         self._word_groups: dict[str, frozenset[str]] = {}  # see _groups_using
         self._frames = sorted({tuple(index.analyse_words(normalise(f).split()))
                                for f in _REQUEST_FRAMES}, key=len, reverse=True)
+        # The words frames open with (every frame has words): a part opening with none of
+        # them has no frame to drop.
+        self._frame_openers = frozenset(f[0] for f in self._frames)
         self._related = {
-            career: (topic, [tuple(map(_singular, index.analyse_words(normalise(n).split())))
-                             for n in names])
+            career: (topic, _Phrases([tuple(map(_singular, index.analyse_words(
+                normalise(n).split()))) for n in names]))
             for career, (topic, names) in (related or {}).items()}
         self._antecedents = {key: tuple(index.analyse_words(normalise(title).split()))
                              for key, title in (titles or {}).items()}
         number = {(t.career, t.id): i for i, t in enumerate(self.targets) if t.kind == ENTRY}
-        self._keywords: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        # Per (career, topic): its entries' keywords, as (target number, singular words).
+        self._keywords: dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]] = {}
         for (career, entry), phrases in (keywords or {}).items():
             if (career, entry) in number:
-                self._keywords.setdefault(career, []).extend(
-                    (number[career, entry],
-                     tuple(map(_singular, index.analyse_words(normalise(p).split()))))
+                i = number[career, entry]
+                self._keywords.setdefault((career, self.targets[i].group), []).extend(
+                    (i, tuple(map(_singular, index.analyse_words(normalise(p).split()))))
                     for p in phrases)
         # Per figure ("64170"), the targets whose answers state it: a message that quotes a
         # figure back ("is $64,170 at insurers real?") asks about the answer that gives it.
@@ -277,6 +283,11 @@ class Reader:
             self._members.setdefault(target.group, []).append(i)
         # Per group (in _groups order): its targets, and the kind of its first one.
         self._group_members = [self._members[g] for g in self._groups]
+        # Each group's scores out of all targets' scores, as a tuple (a one-target group's
+        # target twice, so that max() takes every group's tuple alike).
+        self._group_getters = [itemgetter(*members) if len(members) > 1
+                               else itemgetter(members[0], members[0])
+                               for members in self._group_members]
         self._group_kind = {g: self.targets[members[0]].kind
                             for g, members in self._members.items()}
         # Per group: the stems its targets' patterns use. "Some member uses the word" is then
@@ -358,9 +369,12 @@ class Reader:
             return replace(base, kind="fallback", confidence=0.0, reply="fallback",
                            reasons=("more unknown words than known",))
         if questions:
-            return replace(base, questions=tuple(questions),
-                           confidence=min(q.score for q in questions),
-                           reasons=tuple(r for q in questions for r in q.reasons))
+            # (Built directly too: the answer to nearly every message.)
+            return Understanding("answer", base.career, questions=tuple(questions),
+                                 confidence=min(q.score for q in questions),
+                                 reasons=tuple(r for q in questions for r in q.reasons),
+                                 level=base.level, school=base.school, online=base.online,
+                                 alternatives=base.alternatives, candidate=base.candidate)
         if best.kind == NEGATIVE and best.score >= THRESHOLD:
             return replace(base, kind="out_of_scope", confidence=best.score,
                            reply=best.target.reply, reasons=(f"like {best.target.id}",))
@@ -397,6 +411,9 @@ class Reader:
                    ) -> tuple[list[Question], list[_Verdict]]:
         """The confident questions of a message, and the verdicts (whole message first)."""
         judged: dict[tuple[str, ...], _Verdict] = {}
+        # Raw index scores per word list: a follow-up's part is also read without the context
+        # (_unless_clearly_new), and the index scores the same words the same either way.
+        scores: dict[tuple[str, ...], list[float]] = {}
 
         antecedent = self._antecedents.get((state.career or "", state.entry or state.topic
                                             or ""), ())
@@ -409,12 +426,13 @@ class Reader:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
                 verdict = self._judge(self._unframed(part), state, compared, names_school,
-                                      quoted)
+                                      quoted, scores)
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
                     resolved = _resolve(part, antecedent)
                     if resolved is not None:
-                        other = self._judge(resolved, state, compared, names_school, quoted)
+                        other = self._judge(resolved, state, compared, names_school, quoted,
+                                            scores)
                         # Read against the last answer, a follow-up that stays on its topic
                         # wins ("how long does it take?" after the CPC is about the CPC), but
                         # does not repeat the last answer when the message asks something
@@ -430,7 +448,7 @@ class Reader:
                             verdict = other
                 if state.topic is not None and verdict.group == state.topic:
                     verdict = self._unless_clearly_new(part, state, verdict, compared,
-                                                       names_school, quoted)
+                                                       names_school, quoted, scores)
                 judged[key] = verdict
             return judged[key]
 
@@ -515,10 +533,21 @@ class Reader:
     # ------------------------------------------------------------------ ranking
     def _judge(self, part: _Part, state: ConversationState,
                compared: bool = False, names_school: bool = False,
-               quoted: frozenset[int] = frozenset()) -> _Verdict:
-        """Rank one part: the best group with its confidence and the entry that answers it."""
+               quoted: frozenset[int] = frozenset(),
+               scores: dict[tuple[str, ...], list[float]] | None = None) -> _Verdict:
+        """Rank one part: the best group with its confidence and the entry that answers it.
+
+        ``scores`` keeps the index's raw scores per word list for the rest of the message.
+        """
         words = part.words
-        raw = self.index.raw_scores(words)
+        if scores is None:
+            raw = self.index.raw_scores(words)
+        else:
+            key = tuple(words)
+            known = scores.get(key)
+            if known is None:
+                known = scores[key] = self.index.raw_scores(words)
+            raw = known.copy()  # boosted below; the kept ones stay as the index gave them
         career = state.career or self.default_career
         for i in self._other_careers.get(career, ()):
             raw[i] = -1e9  # another career's question-level entries
@@ -528,10 +557,10 @@ class Reader:
                 boost = CONTEXT_BOOST_STRONG
             elif part.referring or len(words) <= _SHORT:
                 boost = CONTEXT_BOOST
-        related_topic, names = self._related.get(career, ("", []))
+        related_topic, names = self._related.get(career, ("", _NO_PHRASES))
         # "which of those pays most" after the similar careers: those careers' pay.
         about_related = state.topic == related_topic and part.referring
-        if related_topic and (compared or about_related or _contains_any(words, names)):
+        if related_topic and (compared or about_related or names.found_in(words)):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
         if names_school and self.schools_topic:
@@ -551,8 +580,8 @@ class Reader:
                     raw[i] += CONTEXT_BOOST_ENTRY
         if state.topic is not None:
             # "and at insurance companies?" after pay: the entry that keyword names.
-            for i, phrase in self._keywords.get(career, ()):
-                if self.targets[i].group == state.topic and _contains(words, phrase):
+            for i, phrase in self._keywords.get((career, state.topic), ()):
+                if _contains(words, phrase):
                     raw[i] += KEYWORD_BOOST
         likeness_of: dict[int, float] = {}
         if WORDING_WEIGHT:
@@ -567,11 +596,13 @@ class Reader:
         # A topic scores as its best target (its own patterns or one of its entries), so a
         # question that fits a topic and its entry is not split between them, and a topic
         # with many entries gains nothing from their number.
-        group_raw = [max(map(raw.__getitem__, members)) for members in self._group_members]
+        # (C-level maps: the same operations in the same order as a comprehension.)
+        group_raw = list(map(max, map(call, self._group_getters, repeat(raw))))
         best_raw = max(group_raw)
-        exps = [math.exp((r - best_raw) / TEMPERATURE) for r in group_raw]
+        exps = list(map(math.exp, map(truediv, map(sub, group_raw, repeat(best_raw)),
+                                      repeat(TEMPERATURE))))
         total = sum(exps)
-        group_share = [e / total for e in exps]
+        group_share = list(map(truediv, exps, repeat(total)))
         order = sorted(range(len(self._groups)), key=group_share.__getitem__, reverse=True)
         best_group = self._groups[order[0]]
         members = self._members[best_group]
@@ -621,6 +652,8 @@ class Reader:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
         words = _without_fillers(part.words)
+        if not words or words[0] not in self._frame_openers:
+            return part
         for frame in self._frames:
             n = len(frame)
             if tuple(words[:n]) == frame and len(words) - n >= _FRAMED_MIN:
@@ -629,12 +662,14 @@ class Reader:
 
     def _unless_clearly_new(self, part: _Part, state: ConversationState, verdict: _Verdict,
                             compared: bool, names_school: bool,
-                            quoted: frozenset[int]) -> _Verdict:
+                            quoted: frozenset[int],
+                            scores: dict[tuple[str, ...], list[float]] | None = None,
+                            ) -> _Verdict:
         """``verdict`` (read on the last topic), unless the part read alone clearly asks
         another topic in words the last topic never uses ("which schools offer that" after
         the RHIT): a clear new question wins over the context."""
         fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school,
-                            quoted)
+                            quoted, scores)
         if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
             return verdict
         last = self._group_stems.get(state.topic or "", frozenset())
@@ -793,6 +828,25 @@ def _figures(words: Sequence[str]) -> list[str]:
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") \
         else word
+
+
+class _Phrases:
+    """Phrases of singular words (the related occupations' names), with the words that can
+    open one as a message writes them, so that a message without any costs one set test."""
+
+    __slots__ = ("cues", "phrases")
+
+    def __init__(self, phrases: list[tuple[str, ...]]) -> None:
+        self.phrases = phrases
+        # A word whose singular is a phrase's first word is that word or it plus "s".
+        self.cues = frozenset(w for p in phrases if p for w in (p[0], p[0] + "s"))
+
+    def found_in(self, words: list[str]) -> bool:
+        """Whether one of the phrases occurs in ``words`` (see ``_contains_any``)."""
+        return not self.cues.isdisjoint(words) and _contains_any(words, self.phrases)
+
+
+_NO_PHRASES = _Phrases([])
 
 
 def _contains_any(words: list[str], phrases: list[tuple[str, ...]]) -> bool:

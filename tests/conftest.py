@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,19 @@ from bot.state import ConversationState
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engine_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Engines built by the tests, and by the commands they run, are cached in a folder of
+    this run (bot.enginecache), never in the user's own cache."""
+    before = os.environ.get("CAREERBOT_CACHE_DIR")
+    os.environ["CAREERBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("engine-cache"))
+    yield
+    if before is None:
+        del os.environ["CAREERBOT_CACHE_DIR"]
+    else:
+        os.environ["CAREERBOT_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

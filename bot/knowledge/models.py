@@ -35,6 +35,11 @@ class Pattern:
     path: Path
     line: int
 
+    def __reduce__(self) -> tuple[type[Pattern], tuple[str, Path, int]]:
+        # Rebuilt by its constructor: a cached engine holds thousands (``bot.enginecache``),
+        # and the generic state restore of a frozen dataclass looks its fields up per object.
+        return Pattern, (self.text, self.path, self.line)
+
 
 @dataclass(frozen=True, slots=True)
 class DataDate:

@@ -20,8 +20,14 @@ class SynonymRewriter:
                 source = tuple(tokens(normalise(variant)))
                 if source and source != target:
                     self._table[source] = target
-        self._longest = max((len(k) for k in self._table), default=0)
-        self._first_words = {k[0] for k in self._table}
+        # Per first word, the lengths of the variants it starts, longest first: a word is
+        # tried only at the lengths some variant has (the rewrite runs on every pattern at load
+        # and every message), with the same result as trying every length down from the
+        # longest.
+        lengths: dict[str, set[int]] = {}
+        for key in self._table:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {word: tuple(sorted(ns, reverse=True)) for word, ns in lengths.items()}
 
     @property
     def words(self) -> set[str]:
@@ -30,18 +36,23 @@ class SynonymRewriter:
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
         """Replace variants by their canonical form, longest phrase first, left to right."""
-        if not self._table or self._first_words.isdisjoint(words):
+        lengths = self._lengths
+        if lengths.keys().isdisjoint(words):
             return list(words)  # nothing to rewrite: most patterns and messages (a C-level test)
+        table = self._table
         out: list[str] = []
         i = 0
-        while i < len(words):
-            if words[i] in self._first_words:
-                for n in range(min(self._longest, len(words) - i), 0, -1):
-                    target = self._table.get(tuple(words[i : i + n]))
-                    if target is not None:
-                        out.extend(target)
-                        i += n
-                        break
+        size = len(words)
+        while i < size:
+            options = lengths.get(words[i])
+            if options is not None:
+                for n in options:
+                    if n <= size - i:
+                        target = table.get(tuple(words[i : i + n]))
+                        if target is not None:
+                            out += target
+                            i += n
+                            break
                 else:
                     out.append(words[i])
                     i += 1

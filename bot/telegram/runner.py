@@ -134,7 +134,8 @@ def _default_loader(settings: Settings) -> Callable[[], EngineLike]:
     def load() -> EngineLike:
         from bot.engine import Engine  # imported late: the engine is big and not always needed
 
-        return Engine.load(settings.knowledge_dir, settings.intents_dir)
+        return Engine.load(settings.knowledge_dir, settings.intents_dir,
+                           cache_dir=settings.cache_dir)
 
     return load
 
