@@ -83,6 +83,7 @@ _FILLERS = frozenset({"ok", "so", "well", "like", "ngl", "tbh", "yo", "hey", "hi
                       "um", "really", "just", "also", "and", "but", "quick", "question", "q",
                       "anyway", "btw", "sorry", "please", "different", "another", "new", "next",
                       "one", "more", "thing", "things", "topic", "subject", "change", "back"})
+_GROWN_CORE = 6  # letters a known word inside a longer one needs ("oversaturated")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Words that say nothing about the subject, so they are neither known nor unknown evidence.
 _EMPTY_WORDS = frozenset({"kinda", "sorta", "wait", "actually", "honestly", "literally",
@@ -133,8 +134,12 @@ _CONTEXT_FOLLOWERS = frozenset({"office", "offices", "note", "notes", "order", "
 # "I've been a nurse for 10 years": the user's own background, not what they ask about
 # (unless they want to become one).
 _BACKGROUND_WINDOW = 4
-_FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently"})
-_BECOMING = frozenset({"become", "becoming", "be", "studying", "study"})
+_FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently",
+                           "was", "worked"})  # "... just got out, was a medic in the army"
+_SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
+_OWN_PAST = frozenset({"was", "were", "worked", "served", "have", "had", "ive"})
+_BECOMING = frozenset({"become", "becoming", "be", "studying", "study", "want", "wanna",
+                       "thinking", "planning", "considering"})
 # Words that make "A and B" one thing compared, not two questions.
 _COMPARING_PAIR = frozenset({"between", "difference", "compare", "compared", "compares",
                              "comparing", "vs", "versus"})
@@ -555,7 +560,8 @@ class Reader:
         if state.topic is not None:
             if _opens_referring(words):
                 boost = CONTEXT_BOOST_STRONG
-            elif part.referring or len(words) <= _SHORT:
+            elif part.referring or len(words) <= _SHORT or len(_telling(words)) <= 1:
+                # ... or one that says only one thing ("how do i qualify" after the RHIT)
                 boost = CONTEXT_BOOST
         related_topic, names = self._related.get(career, ("", _NO_PHRASES))
         # "which of those pays most" after the similar careers: those careers' pay.
@@ -700,8 +706,8 @@ class Reader:
                 continue
             if w in self._career_words:
                 return False
-            if stem(w) in self._known_stems:
-                if w not in self._english:
+            if stem(w) in self._known_stems or self._grown_from_known(w):
+                if w not in self._english and stem(w) in self._known_stems:
                     return False  # "drg", "rhit", "cahiim": a term of the field
                 known += 1
             else:
@@ -709,6 +715,13 @@ class Reader:
         # Mid-conversation a follow-up may bring a new word ("how long until I lose the A"
         # after the CPC-A): there the unknown words must outnumber the known ones.
         return unknown > 0 and (unknown > known if state.topic else unknown >= known)
+
+    def _grown_from_known(self, word: str) -> bool:
+        """Whether ``word`` is a known word with a prefix or ending added ("oversaturated" is
+        "saturated", "recoding" "coding"): the same subject, not an unknown one."""
+        n = len(word)
+        return any(stem(word[k:]) in self._known_stems for k in range(1, n - _GROWN_CORE + 1)) \
+            or any(stem(word[:k]) in self._known_stems for k in range(_GROWN_CORE, n))
 
     def _groups_using(self, word: str) -> frozenset[str]:
         """The topics and intents whose patterns use ``word``."""
@@ -778,16 +791,21 @@ class Reader:
             return []
         found: list[str] = []
         for spot in spots:
-            if spot.kind == "subject":
-                found.append(spot.value)
-                continue
-            if spot.kind != "occupation":
+            if spot.kind not in ("subject", "occupation"):
                 continue
             before = words[spot.start - 1] if spot.start > 0 else ""
             after = words[spot.end] if spot.end < len(words) else ""
             window = set(words[max(0, spot.start - _BACKGROUND_WINDOW):spot.start])
             background = not window.isdisjoint(_FIRST_PERSON) and window.isdisjoint(_BECOMING)
             compared_to = spot.start > 1 and words[spot.start - 2] in _COMPARING
+            if spot.kind == "subject":
+                # A field, school or licence is the subject unless it is the user's own past
+                # ("I was in the army", "I have an accounting degree").
+                served = (before == "the" and spot.start > 1
+                          and words[spot.start - 2] in _SERVED_IN)
+                if not (served or not window.isdisjoint(_OWN_PAST)):
+                    found.append(spot.value)
+                continue
             if ((before in _CONTEXT_WORDS and not compared_to) or after in _CONTEXT_FOLLOWERS
                     or words[spot.end - 1] in possessive or background):
                 continue

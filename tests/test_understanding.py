@@ -500,3 +500,31 @@ def test_a_quoted_figure_alone_says_what_is_asked(engine: Engine, message: str,
     [(intent, _, answer)] = chat(engine, message)
     assert intent != "fallback"
     assert figure in answer
+
+
+def test_a_known_word_with_a_prefix_is_not_an_unknown_subject(engine: Engine) -> None:
+    assert chat(engine, "is the market oversaturated")[0][0] == "outlook"
+
+
+def test_the_users_own_service_or_past_job_is_background(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "I'm a veteran, was a medic in the Army and just got "
+                                         "out. Which certification should someone like me "
+                                         "go for first?")
+    assert intent == "certification"
+    assert "only know about" not in answer
+    # Asked about for its own sake, the same field is still another subject.
+    assert chat(engine, "what can i do with a history degree")[0][0] == "fallback"
+
+
+@pytest.mark.parametrize("message", ["how long does it take to become an RN",
+                                     "work from home jobs in customer service"])
+def test_more_everyday_names_of_other_occupations(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "only know about medical coding" in answer
+
+
+def test_a_follow_up_that_says_one_thing_is_read_in_context(engine: Engine) -> None:
+    *_, (intent, _, answer) = chat(engine, "what is the RHIT", "how do I qualify")
+    assert intent == "certification"
+    assert "RHIT" in answer
