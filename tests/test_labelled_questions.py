@@ -23,8 +23,9 @@ BARS = {
     "blind4.yaml": (0.95, 0.97),
     "blind5.yaml": (0.95, 0.96),
     "blind6.yaml": (0.94, 0.96),
-    "blind7.yaml": (0.92, 0.95),  # scored once on the code it was written for: 0.932 / 0.970
+    "blind7.yaml": (0.93, 0.97),  # scored once: 0.932 / 0.970; then used to find causes
     "blind8.yaml": (0.92, 0.96),  # scored once: 0.935 / 0.979
+    "blind9.yaml": (0.89, 0.93),  # scored once: 0.911 / 0.946
 }
 
 
