@@ -124,6 +124,8 @@ _WORD_GROUPS_CACHE = 50_000  # words remembered by _groups_using
 _SHORT = 3  # a part of at most this many words is read in context
 _PRONOUNS = frozenset({"it", "that", "this"})
 _PEOPLE_PRONOUNS = frozenset({"they", "them"})
+_STATEMENT_POINTERS = frozenset({"that", "this"})  # "is that true": what was just said
+_CAREER_POINTERS = frozenset({"it"}) | _PEOPLE_PRONOUNS  # "what is it": the career
 _RESOLVE_WORDS = 8  # "it"/"that" in a follow-up this short stands for the last answer
 # Words before an occupation that show it is not the subject ("work with doctors").
 _CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
@@ -434,7 +436,9 @@ class Reader:
                                       quoted, scores)
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
-                    resolved = _resolve(part, antecedent)
+                    # "they" and "them" stand for a one-word antecedent: the career, or a
+                    # title naming many ("Schools", "Receptionists").
+                    resolved = _resolve(part, antecedent, people=len(antecedent) == 1)
                     if resolved is not None:
                         other = self._judge(resolved, state, compared, names_school, quoted,
                                             scores)
@@ -813,10 +817,11 @@ class Reader:
         return found
 
 
-def _resolve(part: _Part, antecedent: tuple[str, ...]) -> _Part | None:
-    """``part`` with its first "it", "that" or "this" replaced by ``antecedent`` ("they" and
-    "them" too when it is the career: "what do they do")."""
-    pronouns = _PRONOUNS | _PEOPLE_PRONOUNS if len(antecedent) == 1 else _PRONOUNS
+def _resolve(part: _Part, antecedent: tuple[str, ...], *, people: bool = False,
+             ) -> _Part | None:
+    """``part`` with its first "it", "that" or "this" replaced by ``antecedent``; with
+    ``people`` "they" and "them" too ("what do they do" in a new chat asks about coders)."""
+    pronouns = _PRONOUNS | _PEOPLE_PRONOUNS if people else _PRONOUNS
     for i, word in enumerate(part.words):
         if word in pronouns:
             words = [*part.words[:i], *antecedent, *part.words[i + 1:]]
@@ -1005,7 +1010,7 @@ def _possessives(text: str) -> set[str]:
 def _about_the_statement(words: list[str]) -> bool:
     """Whether a part points back at what was said ("is that true", "is this right"), not at
     the career ("what is it")."""
-    return not {"that", "this"}.isdisjoint(words) and {"it", "they", "them"}.isdisjoint(words)
+    return not _STATEMENT_POINTERS.isdisjoint(words) and _CAREER_POINTERS.isdisjoint(words)
 
 
 def _opens_referring(words: list[str]) -> bool:

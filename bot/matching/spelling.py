@@ -101,10 +101,12 @@ class SpellingCorrector:
         if not candidates:
             return word
         # Fewest edits first; then a candidate that keeps the last letter ("maket" is "market"
-        # with a letter left out, not "make" with one added); then the word patterns use most.
+        # with a letter left out, not "make" with one added); then the word patterns use most;
+        # then the first in alphabetical order, so a tie never depends on set order (which
+        # changes from one run of Python to the next).
         best, distance = min(
             candidates,
-            key=lambda c: (c[1], c[0][-1] != word[-1], -self._frequency[c[0]]))
+            key=lambda c: (c[1], c[0][-1] != word[-1], -self._frequency[c[0]], c[0]))
         # Two edits away from a pattern word but one from an English word: more likely a slip
         # on that English word, which the index does not know either.
         if distance > 1 and not _edits1(word).isdisjoint(self._english):
