@@ -20,7 +20,7 @@ from bot.knowledge import KnowledgeBase
 from bot.knowledge.models import Pattern
 from bot.matching import IntentIndex, normalise
 from bot.phrases import PhraseSpotter
-from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target
+from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target, pool_id
 
 _TECH = re.compile(r" (?:technician|technologist)$")
 
@@ -120,6 +120,21 @@ def _duplicates(patterns: dict[str, tuple[Pattern, ...]], targets: dict[str, Tar
     return problems
 
 
+def topic_pools(targets: dict[str, Target]) -> dict[str, list[str]]:
+    """Per career and topic that has entries, the index keys of the topic and its entries.
+
+    The reader judges which topic a message asks by the topic as a whole, not only by its
+    best single target: an entry with three patterns about hospital pay should not win
+    "hospital or office?" from the work-environment topic on the one word they share."""
+    topics = {t.group: key for key, t in targets.items() if t.kind == TOPIC}
+    pools: dict[str, list[str]] = {}
+    for key, target in targets.items():
+        if target.kind == ENTRY and target.group in topics:
+            pool = pools.setdefault(pool_id(target.career, target.group), [topics[target.group]])
+            pool.append(key)
+    return pools
+
+
 def build_catalogue(knowledge: KnowledgeBase, intents: IntentSet) -> Catalogue:
     """Targets, the intent index over their patterns, and the phrase spotter."""
     normalised = _Normalised()
@@ -130,7 +145,8 @@ def build_catalogue(knowledge: KnowledgeBase, intents: IntentSet) -> Catalogue:
     pattern_words = {w for texts in examples.values() for text in texts
                      for w in normalised[text].split()}
     synonyms = _with_career_aliases(knowledge, intents, pattern_words)
-    index = IntentIndex.build(examples, synonyms=synonyms, normaliser=normalised.__getitem__)
+    index = IntentIndex.build(examples, synonyms=synonyms, normaliser=normalised.__getitem__,
+                              pools=topic_pools(targets))
     return Catalogue(targets, patterns, index, _spotter(knowledge, pattern_words, normalised),
                      tuple(t.id for t in targets.values() if t.kind == CHAT))
 

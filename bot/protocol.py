@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from bot import commands
 from bot.engine import Engine
 from bot.render import render_plain
 from bot.reply import Reply
@@ -29,7 +30,8 @@ def reply_record(chat: str, text: str, reply: Reply) -> dict[str, Any]:
 
 
 def serve_lines(engine: Engine, lines: Iterable[str], out: IO[str]) -> int:
-    """Answer each input line with exactly one output line; chats keep separate context."""
+    """Answer each input line with exactly one output line; chats keep separate context.
+    A line that is a command ("/start", "/schools online") is answered as the command."""
     states: dict[str, ConversationState] = {}
     for raw in lines:
         if not raw.strip():
@@ -41,7 +43,10 @@ def serve_lines(engine: Engine, lines: Iterable[str], out: IO[str]) -> int:
             text = text if isinstance(text, str) else ""
         except (json.JSONDecodeError, AttributeError):
             chat, text = "", ""
-        reply, states[chat] = engine.respond(text, states.get(chat, ConversationState()))
+        state = states.get(chat, ConversationState())
+        command = commands.parse(text)
+        reply, states[chat] = (commands.in_chat(engine, *command, state) if command is not None
+                               else engine.respond(text, state))
         out.write(json.dumps(reply_record(chat, text, reply), ensure_ascii=False) + "\n")
     out.flush()
     return 0

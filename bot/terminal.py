@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from bot import commands
 from bot.engine import Engine
 from bot.render import render_plain
 from bot.reply import Reply, Suggestion
@@ -36,14 +37,8 @@ def chat(engine: Engine, stdin: IO[str], out: IO[str]) -> int:
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(options):
             reply, state = engine.select(options[int(text) - 1].payload, state)
-        elif text in {"/start", "/help"}:
-            reply = engine.help()
-        elif text == "/topics":
-            reply = engine.topics_menu()
-        elif text == "/schools":
-            reply, state = engine.schools(None, state)
-        elif text == "/sources":
-            reply = engine.sources()
+        elif (command := commands.parse(text)) is not None:
+            reply, state = commands.in_chat(engine, *command, state)
         else:
             reply, state = engine.respond(text, state)
         options = _show(reply, out)

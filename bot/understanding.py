@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import call, itemgetter, sub, truediv
 
 from bot.limits import MAX_CLAUSES, MAX_QUESTIONS, MAX_WORD_CHARS, MESSAGE_CHARS
@@ -48,6 +48,12 @@ SCHOOL_BOOST = 0.1  # raw score added to the schools topic when a listed school 
 EXACT_BOOST = 0.3  # raw score added to a target with a pattern of exactly the message's words
 FIGURE_BOOST = 0.5  # raw score added to the targets whose answers state a figure quoted
 RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related occupation named
+# A group's raw score is its best target's plus this share of the whole topic's (its topic and
+# entries as one pool of patterns): which topic a message asks is judged on all that topic's
+# patterns, which entry answers it on the entries' own. Chosen on blind sets 6-9 (0.3-1.5
+# all helped; MATCHING.md).
+POOL_SHARE = 0.6
+POOL_BOOSTED = True
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
 LIKENESS_POWER = 0.25
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
@@ -83,11 +89,15 @@ _FILLERS = frozenset({"ok", "so", "well", "like", "ngl", "tbh", "yo", "hey", "hi
                       "um", "really", "just", "also", "and", "but", "quick", "question", "q",
                       "anyway", "btw", "sorry", "please", "different", "another", "new", "next",
                       "one", "more", "thing", "things", "topic", "subject", "change", "back"})
+# A known word missing from the English list is a term of the field ("rhit", "medicare") if it
+# is this short (initials) or names few topics; "certification" only lacks from the list.
+_TERM_LETTERS = 6
 _GROWN_CORE = 6  # letters a known word inside a longer one needs ("oversaturated")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Words that say nothing about the subject, so they are neither known nor unknown evidence.
 _EMPTY_WORDS = frozenset({"kinda", "sorta", "wait", "actually", "honestly", "literally",
-                          "basically", "true", "right", "lol", "pls", "plz", "thx"})
+                          "basically", "true", "right", "lol", "pls", "plz", "thx",
+                          "former", "retired", "currently", "here"})  # "former teller here"
 # Openings that only say a question follows ("i want to know", "can you tell me").
 _REQUEST_FRAMES = (
     "i want to know", "i wanna know", "i want know", "i would like to know", "id like to know",
@@ -132,7 +142,21 @@ _CONTEXT_WORDS = frozenset({"with", "to", "from", "by"})
 # ... or before words like these ("doctors' offices", "physician notes").
 _CONTEXT_FOLLOWERS = frozenset({"office", "offices", "note", "notes", "order", "orders",
                                 "chart", "charts", "handwriting", "record", "records",
-                                "practice", "practices", "group", "groups", "visit", "visits"})
+                                "practice", "practices", "group", "groups", "visit", "visits",
+                                "background", "experience", "here"})  # "medic background"
+# "this job", "that career": the career the user is reading about, however new the other words.
+_POINTING = frozenset({"this", "that", "these"})
+_CAREER_NOUNS = frozenset({"job", "jobs", "career", "careers", "field", "work", "role",
+                           "profession", "occupation", "position", "gig", "line"})
+# "pays better than his truck driving job", "shifts like nurses": the occupation is what the
+# career is measured against. Words that may stand between the comparison and it:
+_STANDARD_REACH = 3
+_STANDARD_GAP = frozenset({"a", "an", "the", "his", "her", "my", "their", "your", "being",
+                           "working", "doing", "as"})
+# "do I need a biology degree": a requirement of the career, asked about a field.
+_REQUIRING = frozenset({"need", "needs", "require", "requires", "required", "requirement",
+                        "requirements", "necessary", "mandatory"})
+_PURPOSES = frozenset({"for", "to", "in", "into"})  # "what classes do i need for psychology"
 # "I've been a nurse for 10 years": the user's own background, not what they ask about
 # (unless they want to become one).
 _BACKGROUND_WINDOW = 4
@@ -153,6 +177,15 @@ _COMPARATIVE = frozenset({"more", "better", "best", "higher", "less", "lower", "
 # same thing?") is a question about similar careers, not about that occupation.
 _COMPARING = frozenset({"similar", "same", "compare", "compared", "comparison", "vs", "versus",
                         "difference", "different", "alike", "related"})
+
+
+# The index's scores of one word list: per target, and per pool (IntentIndex.pooled_scores).
+Scores = tuple[list[float], list[float]]
+
+
+def pool_id(career: str, topic: str) -> str:
+    """The index pool of a topic as one career sees it: the topic and that career's entries."""
+    return f"{career}/{topic}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +323,7 @@ class Reader:
             self._members.setdefault(target.group, []).append(i)
         # Per group (in _groups order): its targets, and the kind of its first one.
         self._group_members = [self._members[g] for g in self._groups]
+        self._group_number = {g: n for n, g in enumerate(self._groups)}
         # Each group's scores out of all targets' scores, as a tuple (a one-target group's
         # target twice, so that max() takes every group's tuple alike).
         self._group_getters = [itemgetter(*members) if len(members) > 1
@@ -306,6 +340,13 @@ class Reader:
         self._known_stems = frozenset().union(*(
             stems for g, stems in self._group_stems.items() if self._group_kind[g] != NEGATIVE))
         self._english = english_words()
+        # Per career, per group (in _groups order): the index pool of the whole topic, or the
+        # group's one target (a group without entries is its own pool).
+        pools = {pool: i for i, pool in enumerate(index.pools)}
+        self._pool_columns = {
+            career: [pools.get(pool_id(career, g), -1 - members[0])
+                     for g, members in zip(self._groups, self._group_members, strict=True)]
+            for career in {t.career for t in self.targets if t.career} | {default_career}}
         careers = {t.career for t in self.targets if t.career}
         self._other_careers = {c: [i for i, t in enumerate(self.targets)
                                    if t.career and t.career != c] for c in careers}
@@ -372,7 +413,7 @@ class Reader:
         if follow is not None:
             questions = [follow]
         if questions and follow is None and not quoted \
-                and self._about_something_else(whole, spots, state):
+                and self._about_something_else(whole, spots, words, state):
             return replace(base, kind="fallback", confidence=0.0, reply="fallback",
                            reasons=("more unknown words than known",))
         if questions:
@@ -420,7 +461,7 @@ class Reader:
         judged: dict[tuple[str, ...], _Verdict] = {}
         # Raw index scores per word list: a follow-up's part is also read without the context
         # (_unless_clearly_new), and the index scores the same words the same either way.
-        scores: dict[tuple[str, ...], list[float]] = {}
+        scores: dict[tuple[str, ...], Scores] = {}
 
         antecedent = self._antecedents.get((state.career or "", state.entry or state.topic
                                             or ""), ())
@@ -543,20 +584,21 @@ class Reader:
     def _judge(self, part: _Part, state: ConversationState,
                compared: bool = False, names_school: bool = False,
                quoted: frozenset[int] = frozenset(),
-               scores: dict[tuple[str, ...], list[float]] | None = None) -> _Verdict:
+               scores: dict[tuple[str, ...], Scores] | None = None) -> _Verdict:
         """Rank one part: the best group with its confidence and the entry that answers it.
 
-        ``scores`` keeps the index's raw scores per word list for the rest of the message.
+        ``scores`` keeps the index's raw and pool scores per word list for the rest of the
+        message.
         """
         words = part.words
         if scores is None:
-            raw = self.index.raw_scores(words)
+            known = self.index.pooled_scores(words)
         else:
             key = tuple(words)
-            known = scores.get(key)
-            if known is None:
-                known = scores[key] = self.index.raw_scores(words)
-            raw = known.copy()  # boosted below; the kept ones stay as the index gave them
+            found = scores.get(key)
+            known = scores[key] = found if found is not None else self.index.pooled_scores(words)
+        base, pooled = known
+        raw = base.copy()  # boosted below; the kept scores stay as the index gave them
         career = state.career or self.default_career
         for i in self._other_careers.get(career, ()):
             raw[i] = -1e9  # another career's question-level entries
@@ -608,6 +650,11 @@ class Reader:
         # with many entries gains nothing from their number.
         # (C-level maps: the same operations in the same order as a comprehension.)
         group_raw = list(map(max, map(call, self._group_getters, repeat(raw))))
+        if POOL_SHARE:
+            whole = [pooled[c] if c >= 0 else base[-1 - c] for c in self._pool_columns[career]]
+            group_raw = [r + POOL_SHARE * w for r, w in zip(group_raw, whole, strict=True)]
+            if boost and POOL_BOOSTED and state.topic in self._group_number:
+                group_raw[self._group_number[state.topic]] += POOL_SHARE * boost
         best_raw = max(group_raw)
         exps = list(map(math.exp, map(truediv, map(sub, group_raw, repeat(best_raw)),
                                       repeat(TEMPERATURE))))
@@ -673,7 +720,7 @@ class Reader:
     def _unless_clearly_new(self, part: _Part, state: ConversationState, verdict: _Verdict,
                             compared: bool, names_school: bool,
                             quoted: frozenset[int],
-                            scores: dict[tuple[str, ...], list[float]] | None = None,
+                            scores: dict[tuple[str, ...], Scores] | None = None,
                             ) -> _Verdict:
         """``verdict`` (read on the last topic), unless the part read alone clearly asks
         another topic in words the last topic never uses ("which schools offer that" after
@@ -690,7 +737,7 @@ class Reader:
                 return fresh  # a word that names the new topic, foreign to the last one
         return verdict
 
-    def _about_something_else(self, whole: _Part, spots: Sequence[Spot],
+    def _about_something_else(self, whole: _Part, spots: Sequence[Spot], words: list[str],
                               state: ConversationState) -> bool:
         """Whether a message that names neither the career nor a term of its field has as many
         words no pattern knows as words some pattern uses: "how do i make lasagna", "nba scores
@@ -702,8 +749,18 @@ class Reader:
             return False  # "what about for veterans?", "what do they do": the last answer's
         if any(s.kind in ("career", "covered", "school", "level") for s in spots):
             return False
+        if any(a in _POINTING and b in _CAREER_NOUNS for a, b in pairwise(words)):
+            return False  # "could I do this job from my kitchen table?": the career
         known = unknown = 0
+        # An occupation or field the message names as background ("my CNA", "former bank
+        # teller here") is a known thing, not an unknown subject (one it asks about was
+        # declined before this).
+        named = frozenset(self.index.analyse_words(
+            [w for s in spots if s.kind in ("occupation", "subject")
+             for w in words[s.start:s.end]]))
         for w in _telling(whole.words):
+            if w in named:
+                continue
             if _YEAR.fullmatch(w):
                 return False  # "back in 2018 how many jobs existed": a figure of a year
             if w in _EMPTY_WORDS or not w.isalpha():
@@ -711,8 +768,9 @@ class Reader:
             if w in self._career_words:
                 return False
             if stem(w) in self._known_stems or self._grown_from_known(w):
-                if w not in self._english and stem(w) in self._known_stems:
-                    return False  # "drg", "rhit", "cahiim": a term of the field
+                if w not in self._english and stem(w) in self._known_stems and (
+                        len(w) <= _TERM_LETTERS or len(self._groups_using(w)) <= NAMING_GROUPS):
+                    return False  # "drg", "rhit", "cahiim", "medicare": a term of the field
                 known += 1
             else:
                 unknown += 1
@@ -804,17 +862,34 @@ class Reader:
             compared_to = spot.start > 1 and words[spot.start - 2] in _COMPARING
             if spot.kind == "subject":
                 # A field, school or licence is the subject unless it is the user's own past
-                # ("I was in the army", "I have an accounting degree").
+                # ("I was in the army", "I have an accounting degree") or what the career may
+                # require ("do I need a biology degree first?").
                 served = (before == "the" and spot.start > 1
                           and words[spot.start - 2] in _SERVED_IN)
-                if not (served or not window.isdisjoint(_OWN_PAST)):
+                required = not window.isdisjoint(_REQUIRING) and before not in _PURPOSES
+                if not (served or required or not window.isdisjoint(_OWN_PAST)
+                        or _measured_against(words, spot.start)):
                     found.append(spot.value)
                 continue
             if ((before in _CONTEXT_WORDS and not compared_to) or after in _CONTEXT_FOLLOWERS
-                    or words[spot.end - 1] in possessive or background):
+                    or words[spot.end - 1] in possessive or background
+                    or _measured_against(words, spot.start)):
                 continue
             found.append(spot.value)
         return found
+
+
+def _measured_against(words: list[str], start: int) -> bool:
+    """Whether the phrase at ``start`` follows "than" ("better paid than a bank teller") or
+    "like" with the career pointed at before it ("do they work shifts like nurses"): what the
+    career is compared with, not what is asked about."""
+    if "than" in words[max(0, start - _STANDARD_REACH):start]:
+        return True  # "than his truck driving job": a few words may stand between
+    i = start - 1
+    while i >= 0 and words[i] in _STANDARD_GAP and start - i <= 2:
+        i -= 1
+    return (i >= 0 and words[i] == "like"
+            and not (_CAREER_POINTERS | _STATEMENT_POINTERS).isdisjoint(words[:i]))
 
 
 def _resolve(part: _Part, antecedent: tuple[str, ...], *, people: bool = False,

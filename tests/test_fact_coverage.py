@@ -43,7 +43,8 @@ CASES = [
     ("i saw a median of 48,890 is that right", ["$48,890", "not used"]),
     ("which figures were read on bls.gov", ["$44,090", "May 2020"]),
     ("when was the may 2023 wage data released", ["April 3, 2024"]),
-    ("how up to date are your pay numbers", ["May 2024", "2024–34", "$46,660", "out of date"]),
+    ("how up to date are your pay numbers", ["May 2024", "$46,660", "out of date"]),
+    ("how current is your data", ["May 2024", "2024–34"]),
     # jobs and projections
     ("how many coding jobs were there in 2010", ["179,500", "188,600"]),
     ("how many medical records jobs in 2019", ["341,600", "not comparable"]),

@@ -528,3 +528,61 @@ def test_a_follow_up_that_says_one_thing_is_read_in_context(engine: Engine) -> N
     *_, (intent, _, answer) = chat(engine, "what is the RHIT", "how do I qualify")
     assert intent == "certification"
     assert "RHIT" in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("hospital or office?", "work_environment"),
+    ("do they work at insurance companies too or just hospitals", "work_environment"),
+])
+def test_which_topic_is_judged_on_the_whole_topic_not_one_entry(engine: Engine, message: str,
+                                                                 intent: str) -> None:
+    # A pay entry about hospitals shares one word with these; the work-environment topic's
+    # patterns, taken together, are about where coders work.
+    [(got, _, answer)] = chat(engine, message)
+    assert got == intent
+    assert "$" not in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("do they work rotating shifts like nurses", "work_environment"),
+    ("Is the pay better than a bank teller's?", "salary"),
+    ("I'm a veteran with a medic background. How long is the training?", "education"),
+    ("do I still need a degree if I already have my CNA", "education"),
+    ("Former bank teller here. what's the pay", "salary"),
+])
+def test_an_occupation_the_career_is_measured_against_is_not_the_subject(
+        engine: Engine, message: str, intent: str) -> None:
+    [(got, _, answer)] = chat(engine, message)
+    assert got == intent
+    assert "only know about" not in answer
+
+
+@pytest.mark.parametrize("message", ["what do dental assistants make",
+                                     "is a nurse better paid than a teacher",
+                                     "jobs like nursing that pay well"])
+def test_another_occupation_asked_about_is_still_declined(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "only know about medical coding" in answer
+
+
+def test_a_field_the_career_may_require_is_not_another_subject(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "Do I need a biology degree first?")
+    assert intent == "education"
+    assert "certificate" in answer
+    # What another field requires is still not ours to answer.
+    assert chat(engine, "what classes do i need for psychology")[0][0] == "fallback"
+
+
+def test_this_job_is_the_career_however_new_the_other_words(engine: Engine) -> None:
+    [(intent, _, _)] = chat(engine, "Could I do this job while traveling around, digital "
+                                    "nomad style?")
+    assert intent != "fallback"
+
+
+def test_a_common_word_missing_from_the_english_list_is_no_term_of_the_field(
+        engine: Engine) -> None:
+    # "certification" is not in the word list, but names many topics: the unknown subject
+    # ("AWS cloud") decides. "rhit" is a term of the field and keeps the message ours.
+    assert chat(engine, "what certification do I need for AWS cloud")[0][0] == "fallback"
+    assert chat(engine, "rhit for someone in texas")[0][0] == "certification"

@@ -139,8 +139,11 @@ class IntentIndex:
         vocabulary: set[str],
         speller: SpellingCorrector,
         rewriter: SynonymRewriter,
+        pools: list[str] | None = None,
     ) -> None:
         self._intents = intents
+        self._pools = pools or []  # scored after the intents, in one pass (see ``build``)
+        self._columns = len(intents) + len(self._pools)
         self._patterns = patterns  # per intent: its patterns, normalised and rewritten
         # The same with each pattern's words sorted: token-sort likeness becomes a plain ratio.
         self._sorted_patterns = [[" ".join(sorted(p.split())) for p in texts]
@@ -175,8 +178,14 @@ class IntentIndex:
         examples: Mapping[str, Sequence[str]],
         synonyms: Mapping[str, Sequence[str]] | None = None,
         normaliser: Callable[[str], str] = normalise,
+        pools: Mapping[str, Sequence[str]] | None = None,
     ) -> IntentIndex:
         """Index ``examples`` (intent id -> example phrasings).
+
+        ``pools`` maps a pool id to some of the intents: a pool scores like one intent
+        holding all its members' patterns (its centroid is the sum of theirs), so a caller can
+        judge a family of intents as a whole ("is this about pay at all?") as well as each
+        member. Pools add no patterns: word weights and every intent's score stay the same.
 
         ``synonyms`` maps a canonical word to the words and phrases that mean the same
         (``{"salary": ["earn", "make", "pay"]}``); both patterns and messages are rewritten
@@ -194,7 +203,7 @@ class IntentIndex:
         enabled = gc.isenabled()
         gc.disable()  # the build allocates millions of objects that all survive: skip the scans
         try:
-            index = cls._build(examples, synonyms, normaliser)
+            index = cls._build(examples, synonyms, normaliser, pools or {})
         finally:
             if enabled:
                 gc.enable()
@@ -207,6 +216,7 @@ class IntentIndex:
         examples: Mapping[str, Sequence[str]],
         synonyms: Mapping[str, Sequence[str]] | None,
         normaliser: Callable[[str], str],
+        pools: Mapping[str, Sequence[str]],
     ) -> IntentIndex:
         rewriter = SynonymRewriter(synonyms)
         intents = list(examples)
@@ -273,9 +283,17 @@ class IntentIndex:
                     chars[gram] = get(gram, 0.0) + m * times
             # centroid[gram] = v x idf[gram] for every gram, in one C-level pass.
             centroid.update(zip(chars, map(mul, chars.values(), map(idf_of, chars)), strict=True))
+        position = {intent: number for number, intent in enumerate(intents)}
+        for members in pools.values():
+            pooled: dict[str, float] = {}
+            get = pooled.get
+            for member in members:
+                for f, v in centroids[position[member]].items():
+                    pooled[f] = get(f, 0.0) + v
+            centroids.append(pooled)
         vocabulary = Counter(seen)
         return cls(intents, patterns, *_normalised(centroids, idf, n), set(vocabulary),
-                   SpellingCorrector(vocabulary), rewriter)
+                   SpellingCorrector(vocabulary), rewriter, list(pools))
 
     # ------------------------------------------------------------------ queries
 
@@ -292,9 +310,22 @@ class IntentIndex:
         correct = self._speller.correct
         return self._rewriter.rewrite([correct(w) for w in words])
 
+    @property
+    def pools(self) -> list[str]:
+        """The pool ids, in the order ``pooled_scores`` returns their scores."""
+        return self._pools
+
     def raw_scores(self, analysed: list[str]) -> list[float]:
         """Per intent (in ``intents`` order): centroid cosine + NB_SHARE x naive Bayes."""
-        return self._scores(analysed) if analysed else [0.0] * len(self._intents)
+        return self.pooled_scores(analysed)[0]
+
+    def pooled_scores(self, analysed: list[str]) -> tuple[list[float], list[float]]:
+        """``raw_scores``, and the same score per pool (in ``pools`` order), from one pass."""
+        if not analysed:
+            return [0.0] * len(self._intents), [0.0] * len(self._pools)
+        scores = self._scores(analysed)
+        n = len(self._intents)
+        return scores[:n], scores[n:]
 
     def likeness(self, number: int, analysed: list[str]) -> tuple[str, float]:
         """The pattern of intent ``number`` worded most like ``analysed``, and how alike."""
@@ -352,7 +383,7 @@ class IntentIndex:
         """sum(weight x feature vector), per intent, over known features."""
         features = self._features
         dense, sparse, idf = features.dense, features.sparse, features.idf
-        acc = [0.0] * len(self._intents)  # (one shared 0.0: entries are replaced, not changed)
+        acc = [0.0] * self._columns  # (one shared 0.0: entries are replaced, not changed)
         vectors: list[Iterable[float]] = [acc]
         for feature, weight in weighted:
             vector = dense.get(feature)
@@ -448,7 +479,7 @@ class IntentIndex:
         words = self._analyse(text)
         if not words or not self._intents or limit <= 0:
             return []
-        scores = self._scores(words)
+        scores = self._scores(words)[:len(self._intents)]
         best = max(scores)
         inverse = 1.0 / TEMPERATURE
         total = sum(map(math.exp, [(s - best) * inverse for s in scores]))

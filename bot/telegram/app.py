@@ -10,6 +10,7 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.telegram.handlers import CareerBot
 from bot.telegram.inbox import Inbox, describe
@@ -25,18 +26,8 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 # never queue for a connection behind other users' slow calls.
 MIN_CONNECTIONS = 8
 
-PUBLIC_COMMANDS = [
-    BotCommand("start", "What I can tell you"),
-    BotCommand("topics", "Topics: pay, training, certification…"),
-    BotCommand("schools", "Schools and programs"),
-    BotCommand("sources", "Where the facts come from"),
-    BotCommand("help", "How to ask me things"),
-    BotCommand("forget", "Delete what I stored about you"),
-]
-ADMIN_COMMANDS = [
-    BotCommand("stats", "Usage statistics (admins)"),
-    BotCommand("reload", "Re-read the knowledge base (admins)"),
-]
+PUBLIC_COMMANDS = [BotCommand(c.name, c.menu) for c in COMMANDS if not c.admin]
+ADMIN_COMMANDS = [BotCommand(c.name, c.menu) for c in COMMANDS if c.admin]
 
 
 def file_url(base_url: str) -> str:

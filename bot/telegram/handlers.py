@@ -21,7 +21,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import payloads
+from bot import commands, payloads
+from bot.commands import COMMANDS, UNKNOWN_COMMAND
 from bot.config import Settings
 from bot.errors import DataError
 from bot.reply import Reply
@@ -41,7 +42,6 @@ _LOG = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Step = Callable[[ConversationState], tuple[Reply, ConversationState]]
 
-UNKNOWN_COMMAND = "Sorry, I don't know that command. Send /help to see what I can do."
 FORGOTTEN = (
     "Done: I deleted everything I had stored about you (our conversation context, your "
     "feedback and the questions I could not answer). Send /start whenever you like."
@@ -106,19 +106,18 @@ class CareerBot:
         only_new = filters.UpdateType.MESSAGE  # edited messages and channel posts are ignored
         admins = filters.User(user_id=self.settings.admin_ids) if self.settings.admin_ids else None
         app.add_handler(TypeHandler(Update, self.guard), group=-1)
-        commands: list[tuple[str, Callable[[Update, Context], Any]]] = [
-            ("start", self.cmd_start),
-            ("help", self.cmd_help),
-            ("topics", self.cmd_topics),
-            ("schools", self.cmd_schools),
-            ("sources", self.cmd_sources),
-            ("forget", self.cmd_forget),
-        ]
-        for name, callback in commands:
-            app.add_handler(CommandHandler(name, callback, filters=only_new))
-        if admins is not None:
-            app.add_handler(CommandHandler("stats", self.cmd_stats, filters=only_new & admins))
-            app.add_handler(CommandHandler("reload", self.cmd_reload, filters=only_new & admins))
+        callbacks: dict[str, Callable[[Update, Context], Any]] = {
+            "start": self.cmd_start, "help": self.cmd_help, "topics": self.cmd_topics,
+            "schools": self.cmd_schools, "sources": self.cmd_sources,
+            "forget": self.cmd_forget, "stats": self.cmd_stats, "reload": self.cmd_reload,
+        }
+        for command in COMMANDS:  # the one command table (bot/commands.py)
+            if not command.admin:
+                app.add_handler(CommandHandler(command.name, callbacks[command.name],
+                                               filters=only_new))
+            elif admins is not None:
+                app.add_handler(CommandHandler(command.name, callbacks[command.name],
+                                               filters=only_new & admins))
         app.add_handler(MessageHandler(only_new & filters.COMMAND, self.unknown_command))
         app.add_handler(MessageHandler(only_new & filters.TEXT, self.on_text))
         app.add_handler(
@@ -258,16 +257,10 @@ class CareerBot:
         message, user = update.message, update.effective_user
         if message is None or user is None:
             return
-        topic = context.args[0].strip().lower() if context.args else ""
-        if topic.startswith("topic_"):
-            topic = topic.removeprefix("topic_")
-        if topic in self.engine.topic_ids:
-            payload = self.engine.topic_payload(topic)
-            await self._converse(
-                context, message, user.id, lambda s: self.engine.select(payload, s)
-            )
-        else:
-            await self._converse(context, message, user.id, self.engine.welcome)
+        deep_link = " ".join(context.args or ())
+        await self._converse(context, message, user.id,
+                             lambda s: commands.answer(self.engine, "start", deep_link, s)
+                             or self.engine.welcome(s))
 
     async def cmd_help(self, update: Update, context: Context) -> None:
         """/help: how to ask."""
