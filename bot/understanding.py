@@ -54,6 +54,7 @@ RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related
 # all helped; MATCHING.md).
 POOL_SHARE = 0.6
 POOL_BOOSTED = True
+POOL_SCALED = True
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
 LIKENESS_POWER = 0.25
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
@@ -655,6 +656,10 @@ class Reader:
             group_raw = [r + POOL_SHARE * w for r, w in zip(group_raw, whole, strict=True)]
             if boost and POOL_BOOSTED and state.topic in self._group_number:
                 group_raw[self._group_number[state.topic]] += POOL_SHARE * boost
+            if POOL_SCALED:
+                # The sum of two scores would sharpen the softmax (a lower temperature) and
+                # lift weak out-of-scope matches over the threshold: keep the scale.
+                group_raw = [r / (1.0 + POOL_SHARE) for r in group_raw]
         best_raw = max(group_raw)
         exps = list(map(math.exp, map(truediv, map(sub, group_raw, repeat(best_raw)),
                                       repeat(TEMPERATURE))))
@@ -866,7 +871,8 @@ class Reader:
                 # require ("do I need a biology degree first?").
                 served = (before == "the" and spot.start > 1
                           and words[spot.start - 2] in _SERVED_IN)
-                required = not window.isdisjoint(_REQUIRING) and before not in _PURPOSES
+                required = (not window.isdisjoint(_REQUIRING)
+                            and window.isdisjoint(_PURPOSES))  # not "need for a psychology"
                 if not (served or required or not window.isdisjoint(_OWN_PAST)
                         or _measured_against(words, spot.start)):
                     found.append(spot.value)
