@@ -53,8 +53,6 @@ RELATED_BOOST = 0.3  # raw score added to the topic that answers about a related
 # patterns, which entry answers it on the entries' own. Chosen on blind sets 6-9 (0.3-1.5
 # all helped; MATCHING.md).
 POOL_SHARE = 0.6
-POOL_BOOSTED = True
-POOL_SCALED = True
 # The nearest pattern's likeness enters the confidence as likeness ** LIKENESS_POWER.
 LIKENESS_POWER = 0.25
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
@@ -652,14 +650,14 @@ class Reader:
         # (C-level maps: the same operations in the same order as a comprehension.)
         group_raw = list(map(max, map(call, self._group_getters, repeat(raw))))
         if POOL_SHARE:
+            # The last topic's pool gets the context boost too. The weighted mean, not the
+            # sum: a sum would sharpen the softmax (a lower temperature) and lift weak
+            # out-of-scope matches over the threshold.
             whole = [pooled[c] if c >= 0 else base[-1 - c] for c in self._pool_columns[career]]
-            group_raw = [r + POOL_SHARE * w for r, w in zip(group_raw, whole, strict=True)]
-            if boost and POOL_BOOSTED and state.topic in self._group_number:
-                group_raw[self._group_number[state.topic]] += POOL_SHARE * boost
-            if POOL_SCALED:
-                # The sum of two scores would sharpen the softmax (a lower temperature) and
-                # lift weak out-of-scope matches over the threshold: keep the scale.
-                group_raw = [r / (1.0 + POOL_SHARE) for r in group_raw]
+            if boost and state.topic in self._group_number:
+                whole[self._group_number[state.topic]] += boost
+            group_raw = [(r + POOL_SHARE * w) / (1.0 + POOL_SHARE)
+                         for r, w in zip(group_raw, whole, strict=True)]
         best_raw = max(group_raw)
         exps = list(map(math.exp, map(truediv, map(sub, group_raw, repeat(best_raw)),
                                       repeat(TEMPERATURE))))

@@ -259,8 +259,7 @@ class CareerBot:
             return
         deep_link = " ".join(context.args or ())
         await self._converse(context, message, user.id,
-                             lambda s: commands.answer(self.engine, "start", deep_link, s)
-                             or self.engine.welcome(s))
+                             lambda s: commands.in_chat(self.engine, "start", deep_link, s))
 
     async def cmd_help(self, update: Update, context: Context) -> None:
         """/help: how to ask."""
