@@ -19,6 +19,7 @@ from bot.intents import IntentSet
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.models import Pattern
 from bot.matching import IntentIndex, normalise
+from bot.matching.spelling import english_words
 from bot.phrases import PhraseSpotter
 from bot.understanding import CHAT, ENTRY, NEGATIVE, TOPIC, Target, pool_id
 
@@ -175,7 +176,9 @@ def _spotter(knowledge: KnowledgeBase, pattern_words: set[str],
         if short != occupation and normalised[short] not in covered:
             phrases.append(("occupation", occupation, short))
     phrases += [("subject", s, s) for s in knowledge.others.subjects]
-    return PhraseSpotter(phrases, known_words=pattern_words, normaliser=normalised.__getitem__)
+    # A real English word is not a typo of a phrase: "finishing" is not "fishing".
+    return PhraseSpotter(phrases, known_words=pattern_words | english_words(),
+                         normaliser=normalised.__getitem__)
 
 
 def _with_career_aliases(knowledge: KnowledgeBase, intents: IntentSet,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,8 @@ from bot.state import ConversationState
 # first blind set; `career-bot eval` prints the sweep). A part whose best topic scores under
 # THRESHOLD is not answered; when the runner-up topic's share is within DID_YOU_MEAN_GAP of the
 # winner's and the score is under SURE, the two are offered as "did you mean" buttons.
+WH_SHIFT = 3.0  # a topic asks with a question word this many times as often ...
+WH_FLOOR = 0.01  # ... as the typical topic (taken as at least this share)
 THRESHOLD = 0.3
 SURE = 0.75
 DID_YOU_MEAN_GAP = 0.2
@@ -105,6 +108,13 @@ _REQUEST_FRAMES = (
     "could you tell me", "please tell me", "tell me", "let me know", "do you know",
 )
 _FRAMED_MIN = 2  # a frame is dropped only when at least this many words follow it
+# A question word after a frame starts the question itself ("tell me how long it takes").
+_WH_WORDS = frozenset({"what", "whats", "how", "why", "when", "where", "which", "who",
+                       "whether", "if"})
+# Question words that ask for a kind of thing (a place, a time), not just any answer.
+_CIRCUMSTANCE_WORDS = ("where", "when")
+# Verbs that frame a question ("explain what coders do"; "explain coding" is the question).
+_TELLING_FRAMES = frozenset({"explain", "describe"})
 # Requests to act: a verb opening the message (after "please", "can you"), then what it acts on.
 _POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), ("can", "u"),
            ("could", "u"), ("pls",), ("plz",))
@@ -334,6 +344,18 @@ class Reader:
         # one set lookup instead of one per member (a topic has a dozen entries).
         self._group_stems = {g: frozenset().union(*map(index.stems_of, members))
                              for g, members in self._members.items()}
+        # Per group: the share of its patterns that use "where" and "when".
+        self._wh_shares = {g: _wh_shares([t for m in members for t in index.texts_of(m)])
+                           for g, members in self._members.items()}
+        # The question words a topic asks with far more often than topics usually do
+        # ("where" for the work setting and the schools): they say what it asks.
+        topics = [g for g in self._members if self._group_kind[g] == TOPIC]
+        typical = {w: statistics.median(self._wh_shares[g].get(w, 0.0) for g in topics)
+                   for w in _CIRCUMSTANCE_WORDS} if topics else {}
+        self._wh_telling = {g: frozenset(w for w in _CIRCUMSTANCE_WORDS
+                                         if self._wh_shares[g][w]
+                                         >= WH_SHIFT * max(typical[w], WH_FLOOR))
+                            for g in topics}
         # Words our answers' questions use; a word only out-of-scope examples use is no sign
         # that a message is about the career.
         self._known_stems = frozenset().union(*(
@@ -712,6 +734,11 @@ class Reader:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
         words = _without_fillers(part.words)
+        if words and words[0] in _TELLING_FRAMES and len(words) > _FRAMED_MIN:
+            words = words[1:]  # "explain what coders do" asks what they do
+        if len(words) >= _FRAMED_MIN and words[0] in _WH_WORDS and words != part.words:
+            # "tell me what coders do", "ok so how long is it": the question after the frame
+            return _Part(words, part.question_like, part.referring)
         if not words or words[0] not in self._frame_openers:
             return part
         for frame in self._frames:
@@ -738,6 +765,12 @@ class Reader:
             if (fresh.group in groups and len(groups) <= NAMING_GROUPS
                     and stem(w) not in last):
                 return fresh  # a word that names the new topic, foreign to the last one
+        # "where do they do it" after the duties asks where they work: it opens with a
+        # question word the new topic asks with far more often than the last one does.
+        opener = next((w for w in part.words if w not in _FILLERS), "")
+        if opener in self._wh_telling.get(fresh.group, ()) \
+                and opener not in self._wh_telling.get(state.topic or "", ()):
+            return fresh
         return verdict
 
     def _about_something_else(self, whole: _Part, spots: Sequence[Spot], words: list[str],
@@ -809,6 +842,8 @@ class Reader:
         """2 when a telling content word of the message is used by one of ``group``'s
         targets, 1 when only the career's own name is, 0 when none is."""
         stems = self._group_stems[group]
+        if not self._wh_telling.get(group, frozenset()).isdisjoint(words):
+            return 2  # "where do they do it": where they work
         level = 0
         for w in words:
             if (w in STOPWORDS or w in _FILLERS or w in _EMPTY_WORDS or len(w) < 2
@@ -1039,6 +1074,12 @@ def _question_like(words: list[str]) -> bool:
     if words[0] in _STATEMENT_OPENERS:  # "i'm 16" no; "i want to know the pay" yes
         return not _ASKING.isdisjoint(words)
     return True  # a question, or a bare ask ("pay for hospital coders")
+
+
+def _wh_shares(patterns: list[str]) -> dict[str, float]:
+    """The share of ``patterns`` that use each circumstance question word."""
+    counts = {w: sum(w in p.split() for p in patterns) for w in _CIRCUMSTANCE_WORDS}
+    return {w: n / len(patterns) for w, n in counts.items()} if patterns else {}
 
 
 def _telling(words: list[str]) -> list[str]:

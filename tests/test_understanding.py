@@ -587,3 +587,47 @@ def test_a_common_word_missing_from_the_english_list_is_no_term_of_the_field(
     # ("AWS cloud") decides. "rhit" is a term of the field and keeps the message ours.
     assert chat(engine, "what certification do I need for AWS cloud")[0][0] == "fallback"
     assert chat(engine, "rhit for someone in texas")[0][0] == "certification"
+
+
+def test_a_real_word_is_not_read_as_a_typo_of_an_occupation(engine: Engine) -> None:
+    [(intent, _, _)] = chat(engine, "My son is finishing high school. What does he need to "
+                                    "study for this job?")
+    assert intent == "education"  # "finishing" is not "fishing"
+
+
+@pytest.mark.parametrize("message", [
+    "tell me what coders do", "explain what coders do", "can you tell me what a coder does",
+])
+def test_a_question_inside_tell_me_is_the_question_asked(engine: Engine, message: str) -> None:
+    assert chat(engine, message)[0][0] == "duties"
+
+
+def test_tell_me_about_the_career_is_still_the_overview(engine: Engine) -> None:
+    assert chat(engine, "tell me about medical coding")[0][0] == "overview"
+    assert chat(engine, "explain medical coding")[0][0] == "overview"
+
+
+def test_stress_is_a_work_setting_question_answered_without_a_made_up_rating(
+        engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "is medical coding a stressful job")
+    assert intent == "work_environment"
+    assert "No source measures" in answer and "productivity" in answer
+
+
+def test_hard_to_learn_is_a_skills_question(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "is medical coding hard to learn")
+    assert intent == "skills"
+    assert "anatomy" in answer
+
+
+@pytest.mark.parametrize("first,follow_up,intent", [
+    ("what do coders do day to day", "where do they do it", "work_environment"),
+    ("do i need a degree", "where can I get it", "schools"),
+])
+def test_a_where_follow_up_asks_for_a_place(engine: Engine, first: str, follow_up: str,
+                                            intent: str) -> None:
+    assert chat(engine, first, follow_up)[1][0] == intent
+
+
+def test_a_follow_up_without_a_place_word_stays_on_the_last_topic(engine: Engine) -> None:
+    assert chat(engine, "what do coders do day to day", "how do they do it")[1][0] == "duties"

@@ -348,6 +348,10 @@ class IntentIndex:
         """How telling an analysed word is (its IDF; unseen words weigh the most)."""
         return self._features.idf.get("w:" + stem(word), self._unknown_idf)
 
+    def texts_of(self, number: int) -> list[str]:
+        """Intent ``number``'s patterns, normalised and rewritten as they are matched."""
+        return self._patterns[number]
+
     def stems_of(self, number: int) -> frozenset[str]:
         """The stems intent ``number``'s patterns use (``uses`` asks about one word)."""
         return self._intent_stems[number]
