@@ -631,3 +631,19 @@ def test_a_where_follow_up_asks_for_a_place(engine: Engine, first: str, follow_u
 
 def test_a_follow_up_without_a_place_word_stays_on_the_last_topic(engine: Engine) -> None:
     assert chat(engine, "what do coders do day to day", "how do they do it")[1][0] == "duties"
+
+
+@pytest.mark.parametrize("message", [
+    "how much do software coders make", "what degree do i need to be a software coder",
+    "is java or c++ better for beginners", "best coding bootcamp online",
+])
+def test_coding_in_the_software_sense_is_declined(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "medical coding" in answer.lower()
+
+
+def test_is_it_programming_is_answered_no(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "so is medical coding like programming or no")
+    assert intent == "overview"
+    assert answer.startswith("No") and "never write code" in answer
