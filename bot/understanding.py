@@ -734,8 +734,9 @@ class Reader:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
         words = _without_fillers(part.words)
-        if words and words[0] in _TELLING_FRAMES and len(words) > _FRAMED_MIN:
-            words = words[1:]  # "explain what coders do" asks what they do
+        polite = next((len(p) for p in _POLITE if tuple(words[:len(p)]) == p), 0)
+        if len(words) > polite + _FRAMED_MIN and words[polite] in _TELLING_FRAMES:
+            words = words[polite + 1:]  # "(can you) explain what coders do" asks what they do
         if len(words) >= _FRAMED_MIN and words[0] in _WH_WORDS and words != part.words:
             # "tell me what coders do", "ok so how long is it": the question after the frame
             return _Part(words, part.question_like, part.referring)

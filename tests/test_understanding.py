@@ -647,3 +647,13 @@ def test_is_it_programming_is_answered_no(engine: Engine) -> None:
     [(intent, _, answer)] = chat(engine, "so is medical coding like programming or no")
     assert intent == "overview"
     assert answer.startswith("No") and "never write code" in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("salary info please", "salary"),
+    ("quick rundown on medical coding", "overview"),
+    ("can you explain what the RHIT is", "certification"),
+])
+def test_politeness_and_framing_words_do_not_pick_the_topic(engine: Engine, message: str,
+                                                            intent: str) -> None:
+    assert chat(engine, message)[0][0] == intent
