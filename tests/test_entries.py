@@ -33,7 +33,7 @@ QUESTIONS = [
     ("what is risk adjustment coding", ["Medicare Advantage", "CRC"]),
     ("AAPC or AHIMA?", ["AAPC", "AHIMA", "hospitals"]),
     ("which code books do I need", ["CPT", "ICD-10-CM", "HCPCS"]),
-    ("what are productivity standards", ["no national standard", "3 inpatient records"]),
+    ("what are productivity standards", ["no national productivity standard", "3 inpatient records"]),
     ("can I do this in 6 months", ["six months", "CPC-A"]),
     ("what do coders make in Florida", ["$44,210", "data.bls.gov"]),
     ("do remote coders earn less", ["No published survey", "can't say"]),

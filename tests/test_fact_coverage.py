@@ -14,6 +14,12 @@ from bot.render import render_plain
 from bot.state import ConversationState
 
 CASES = [
+    # what a source does not say is said plainly, first
+    ("do coding courses cover quality improvement methods", ["was not found", "2019-20"]),
+    ("does grand canyon university offer medical coding", ["no coding"]),
+    ("is there info on purdue global's coding programs", ["were not found"]),
+    ("what does coding school cost in total", ["no published"]),
+    ("does bls say you need work experience first", ["no work experience"]),
     # pay: median, mean, hourly, history, comparison
     ("what is the median coder salary", ["$50,250", "May 2024"]),
     ("what do coders make per hour", ["$24.16"]),
@@ -196,7 +202,7 @@ CASES = [
     ("typical entry level education for coders", ["postsecondary nondegree award"]),
     ("what percent of coders have a degree", ["no published figure"]),
     ("is quality improvement part of the coursework",
-     ["quality improvement", "BLS's list does not"]),
+     ["Not in BLS's list", "quality improvement"]),
     ("how many semesters is an associate degree in hit", ["four semesters"]),
     ("how long is a medical coding diploma", ["9-15 months"]),
     ("can i get a coding job without certification", ["may be required or preferred",
