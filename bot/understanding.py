@@ -595,9 +595,11 @@ class Reader:
             return asking
         if len(asking) == 1 and any(not c.question_like for c in clauses) and not (
                 _about_the_statement(asking[0].words)
-                and self._evidence(asking[0].words, judge(asking[0]).group) < 2):
+                and (self._evidence(asking[0].words, judge(asking[0]).group) < 2
+                     or (_figures(words) and not _figures(asking[0].words)))):
             # "my aunt says it pays well but what even is it": the question; but "my mom
-            # says you need a license, is that true" asks about what she says.
+            # says you need a license, is that true" and "i read coders make 64170, is that
+            # legit" ask about what was said.
             return asking
         return [part]
 
@@ -694,7 +696,10 @@ class Reader:
             # the message's telling words ("which of those earns more": the pay list, not
             # the growth entry that only shares "which of those ... more").
             content = _telling(words)
-            close = [i for i in members if raw[i] >= raw[top] - COVER_MARGIN]
+            close = [i for i in members if raw[i] >= raw[top] - COVER_MARGIN
+                     # An entry that ranks first is not handed back to its broad topic,
+                     # whose many patterns use more words of any message.
+                     and (self.targets[i].kind == ENTRY or self.targets[top].kind != ENTRY)]
             if len(close) > 1 and content:
                 def cover(i: int) -> int:
                     return sum(self.index.uses(i, w) for w in content)

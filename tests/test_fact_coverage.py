@@ -15,6 +15,8 @@ from bot.state import ConversationState
 
 CASES = [
     # what a source does not say is said plainly, first
+    ("i read insurers pay coders 64170 on average, is that legit", ["unconfirmed"]),
+    ("who is in charge of the CPT codes", ["American Medical Association"]),
     ("do coding courses cover quality improvement methods", ["was not found", "2019-20"]),
     ("does grand canyon university offer medical coding", ["no coding"]),
     ("is there info on purdue global's coding programs", ["were not found"]),
