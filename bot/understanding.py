@@ -115,6 +115,9 @@ _WH_WORDS = frozenset({"what", "whats", "how", "why", "when", "where", "which", 
 _CIRCUMSTANCE_WORDS = ("where", "when")
 # Verbs that frame a question ("explain what coders do"; "explain coding" is the question).
 _TELLING_FRAMES = frozenset({"explain", "describe"})
+# "two questions: ...", "3 things": a count of what follows.
+_COUNT_WORDS = frozenset({"two", "three", "four", "five", "couple", "few", "some"})
+_PREFACED = frozenset({"question", "questions", "q", "qs", "things"})
 # Requests to act: a verb opening the message (after "please", "can you"), then what it acts on.
 _POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), ("can", "u"),
            ("could", "u"), ("pls",), ("plz",))
@@ -739,6 +742,10 @@ class Reader:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
         words = _without_fillers(part.words)
+        if len(words) > 2 and words[1] in _PREFACED and (words[0].isdigit()
+                                                          or words[0] in _COUNT_WORDS):
+            # "ok 3 questions: pay, remote, certs": the count says only that questions follow
+            return _Part(_without_fillers(words[2:]), part.question_like, part.referring)
         polite = next((len(p) for p in _POLITE if tuple(words[:len(p)]) == p), 0)
         if len(words) > polite + _FRAMED_MIN and words[polite] in _TELLING_FRAMES:
             words = words[polite + 1:]  # "(can you) explain what coders do" asks what they do

@@ -657,3 +657,9 @@ def test_is_it_programming_is_answered_no(engine: Engine) -> None:
 def test_politeness_and_framing_words_do_not_pick_the_topic(engine: Engine, message: str,
                                                             intent: str) -> None:
     assert chat(engine, message)[0][0] == intent
+
+
+def test_a_count_of_questions_before_them_is_no_question(engine: Engine) -> None:
+    [(_, intents, _)] = chat(engine, "ok 3 questions: pay, remote, certs")
+    assert set(intents) == {"salary", "work_environment", "certification"}
+
