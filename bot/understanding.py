@@ -126,7 +126,8 @@ _ACTS = frozenset({"email", "mail", "call", "phone", "ring", "text", "message", 
                    "submit", "send", "pay", "buy", "order", "write", "complete", "upload", "fax"})
 # Verbs that ask the bot to act only on the user's own things ("do my homework"; "can you
 # do it from home" asks about the job).
-_ACTS_ON_MINE = frozenset({"do", "finish", "check", "review", "fix", "grade", "solve", "edit"})
+_ACTS_ON_MINE = frozenset({"do", "finish", "check", "review", "fix", "grade", "solve", "edit",
+                           "read", "interpret"})
 _ACT_OBJECTS = frozenset({"my", "me", "them", "it", "this", "that", "our", "aapc", "ahima"})
 _PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in")})
 _DESCRIBING_ACTS = frozenset({"pay", "order", "text"})  # also nouns: "pay the same?"

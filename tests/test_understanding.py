@@ -465,7 +465,8 @@ def test_a_message_worded_like_a_pattern_gets_that_patterns_answer(engine: Engin
 
 
 @pytest.mark.parametrize("message", ["can you do my homework", "check my resume please",
-                                     "apply to remote coding jobs for me"])
+                                     "apply to remote coding jobs for me",
+                                     "can you read my lab results"])
 def test_asking_the_bot_to_work_on_the_users_things_is_a_request_to_act(
         engine: Engine, message: str) -> None:
     [(intent, _, answer)] = chat(engine, message)
