@@ -26,8 +26,11 @@ BARS = {
     "blind7.yaml": (0.93, 0.97),  # scored once: 0.932 / 0.970; then used to find causes
     "blind8.yaml": (0.92, 0.96),  # scored once: 0.935 / 0.979
     "blind9.yaml": (0.89, 0.93),  # scored once: 0.911 / 0.946
-    "blind11.yaml": (0.91, 0.91),  # scored once on the final code: 0.927 / 0.926
-    "blind10.yaml": (0.87, 0.93),  # 0.875 / 0.926 on the code before it; then 0.886 / 0.958
+    "blind11.yaml": (0.91, 0.93),  # scored once on the final code: 0.927 / 0.926
+    "blind10.yaml": (0.88, 0.95),  # 0.875 / 0.926 on the code before it; then 0.886 / 0.958
+    # blind12: 0.937 / 0.978 on the code before it, then used to find causes: 0.960 / 0.989
+    "blind12.yaml": (0.94, 0.97),
+    "blind13.yaml": (0.93, 0.97),  # scored once on the final code: 0.951 / 0.989
 }
 
 
