@@ -35,8 +35,6 @@ from bot.state import ConversationState
 # first blind set; `career-bot eval` prints the sweep). A part whose best topic scores under
 # THRESHOLD is not answered; when the runner-up topic's share is within DID_YOU_MEAN_GAP of the
 # winner's and the score is under SURE, the two are offered as "did you mean" buttons.
-WH_SHIFT = 3.0  # a topic asks with a question word this many times as often ...
-WH_FLOOR = 0.01  # ... as the typical topic (taken as at least this share)
 THRESHOLD = 0.3
 SURE = 0.75
 DID_YOU_MEAN_GAP = 0.2
@@ -64,6 +62,10 @@ COVER_MARGIN = 0.02  # raw score within which a target using more of the message
 NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
 CLAUSE_SURE = 0.45  # a clause not worded as a question needs this to stand alone
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
+# "where" tells a topic whose patterns use it this many times as often as the typical
+# topic's do (a share of at least WH_FLOOR): the work setting, the schools.
+WH_SHIFT = 3.0
+WH_FLOOR = 0.01
 
 TOPIC, ENTRY, CHAT, NEGATIVE = "topic", "entry", "chat", "negative"
 BOUNDARY = "|"  # marks a sentence or clause boundary inside an analysed token list
@@ -357,7 +359,7 @@ class Reader:
         typical = {w: statistics.median(self._wh_shares[g].get(w, 0.0) for g in topics)
                    for w in _CIRCUMSTANCE_WORDS} if topics else {}
         self._wh_telling = {g: frozenset(w for w in _CIRCUMSTANCE_WORDS
-                                         if self._wh_shares[g][w]
+                                         if self._wh_shares[g].get(w, 0.0)
                                          >= WH_SHIFT * max(typical[w], WH_FLOOR))
                             for g in topics}
         # Words our answers' questions use; a word only out-of-scope examples use is no sign
