@@ -14,6 +14,8 @@ from bot.render import render_plain
 from bot.state import ConversationState
 
 CASES = [
+    ("how many CE hours does a CTR need", ["20 continuing-education hours", "ODS"]),
+    ("is a certificate enough or do i need an associates", ["enough", "postsecondary certificate"]),
     # what a source does not say is said plainly, first
     ("i read insurers pay coders 64170 on average, is that legit", ["unconfirmed"]),
     ("who is in charge of the CPT codes", ["American Medical Association"]),

@@ -664,3 +664,9 @@ def test_a_count_of_questions_before_them_is_no_question(engine: Engine) -> None
     [(_, intents, _)] = chat(engine, "ok 3 questions: pay, remote, certs")
     assert set(intents) == {"salary", "work_environment", "certification"}
 
+
+
+def test_the_registrars_credential_is_a_certification_question(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "how many continuing education hours for the ODS")
+    assert intent == "certification"
+    assert "not a state license" in answer
