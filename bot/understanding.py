@@ -172,6 +172,7 @@ _STANDARD_GAP = frozenset({"a", "an", "the", "his", "her", "my", "their", "your"
 _REQUIRING = frozenset({"need", "needs", "require", "requires", "required", "requirement",
                         "requirements", "necessary", "mandatory"})
 _PURPOSES = frozenset({"for", "to", "in", "into"})  # "what classes do i need for psychology"
+_NOT_PURPOSE = _REQUIRING | {"go", "going", "went", "have", "has"}  # "need to", "go to"
 # "I've been a nurse for 10 years": the user's own background, not what they ask about
 # (unless they want to become one).
 _BACKGROUND_WINDOW = 4
@@ -921,7 +922,7 @@ class Reader:
                 served = (before == "the" and spot.start > 1
                           and words[spot.start - 2] in _SERVED_IN)
                 required = (not window.isdisjoint(_REQUIRING)
-                            and window.isdisjoint(_PURPOSES))  # not "need for a psychology"
+                            and not _purpose_before(words, spot.start))
                 if not (served or required or not window.isdisjoint(_OWN_PAST)
                         or _measured_against(words, spot.start)):
                     found.append(spot.value)
@@ -1090,6 +1091,15 @@ def _question_like(words: list[str]) -> bool:
     if words[0] in _STATEMENT_OPENERS:  # "i'm 16" no; "i want to know the pay" yes
         return not _ASKING.isdisjoint(words)
     return True  # a question, or a bare ask ("pay for hospital coders")
+
+
+def _purpose_before(words: list[str], start: int) -> bool:
+    """Whether a purpose word leads to the field at ``start`` ("what classes do I need for
+    psychology"); the "to" of "need to" or "go to" does not ("do I need to go to med school")."""
+    first = max(0, start - _BACKGROUND_WINDOW)
+    return any(words[i] in _PURPOSES
+               and not (words[i] == "to" and i and words[i - 1] in _NOT_PURPOSE)
+               for i in range(first, start))
 
 
 def _wh_shares(patterns: list[str]) -> dict[str, float]:

@@ -573,6 +573,9 @@ def test_a_field_the_career_may_require_is_not_another_subject(engine: Engine) -
     assert "certificate" in answer
     # What another field requires is still not ours to answer.
     assert chat(engine, "what classes do i need for psychology")[0][0] == "fallback"
+    assert chat(engine, "what do i need to get into nursing school")[0][0] == "fallback"
+    # The "to" of "need to go to" is no purpose: med school is what the career might require.
+    assert chat(engine, "do i need to go to med school")[0][0] == "education"
 
 
 def test_this_job_is_the_career_however_new_the_other_words(engine: Engine) -> None:
