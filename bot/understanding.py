@@ -363,6 +363,7 @@ class Reader:
                                          if self._wh_shares[g].get(w, 0.0)
                                          >= WH_SHIFT * max(typical[w], WH_FLOOR))
                             for g in topics}
+        self._wh_any = frozenset().union(*self._wh_telling.values())
         # Words our answers' questions use; a word only out-of-scope examples use is no sign
         # that a message is about the career.
         self._known_stems = frozenset().union(*(
@@ -652,8 +653,11 @@ class Reader:
             raw[i] += EXACT_BOOST  # "should i become a coder": an editor wrote that question
         for i in quoted:
             raw[i] += FIGURE_BOOST  # "someone said coders at insurers make $64,170, true?"
-        if boost and self._all_words_used(words, state.topic or ""):
-            # "what about in texas?" after licensing: every word it has, licensing uses too.
+        if boost and (self._all_words_used(words, state.topic or "")
+                      or (not any(w not in _EMPTY_WORDS for w in _telling(words))
+                          and self._wh_any.isdisjoint(words))):
+            # "what about in texas?" after licensing: every word it has, licensing uses too;
+            # "how many actually do" after remote work has no word of its own at all.
             boost += CONTEXT_BOOST_OWN_WORDS
         if boost:
             for i in self._members.get(state.topic or "", ()):

@@ -673,3 +673,10 @@ def test_the_registrars_credential_is_a_certification_question(engine: Engine) -
     [(intent, _, answer)] = chat(engine, "how many continuing education hours for the ODS")
     assert intent == "certification"
     assert "not a state license" in answer
+
+
+def test_a_follow_up_with_no_word_of_its_own_is_about_the_last_answer(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "can coders work from home",
+                                  "how many of them actually do")
+    assert intent == "work_environment"
+    assert "%" in answer
