@@ -653,17 +653,19 @@ class Reader:
             raw[i] += EXACT_BOOST  # "should i become a coder": an editor wrote that question
         for i in quoted:
             raw[i] += FIGURE_BOOST  # "someone said coders at insurers make $64,170, true?"
-        if boost and (self._all_words_used(words, state.topic or "")
-                      or (not any(w not in _EMPTY_WORDS for w in _telling(words))
-                          and self._wh_any.isdisjoint(words))):
-            # "what about in texas?" after licensing: every word it has, licensing uses too;
-            # "how many actually do" after remote work has no word of its own at all.
+        # "how many of them actually do" after remote work has no word of its own at all:
+        # it asks on the last answer itself.
+        wordless = bool(boost) and not any(w not in _EMPTY_WORDS for w in _telling(words)) \
+            and self._wh_any.isdisjoint(words)
+        if boost and (wordless or self._all_words_used(words, state.topic or "")):
+            # "what about in texas?" after licensing: every word it has, licensing uses too.
             boost += CONTEXT_BOOST_OWN_WORDS
         if boost:
+            entry_boost = CONTEXT_BOOST_ENTRY + (CONTEXT_BOOST_OWN_WORDS if wordless else 0.0)
             for i in self._members.get(state.topic or "", ()):
                 raw[i] += boost
                 if self.targets[i].kind == ENTRY and self.targets[i].id == state.entry:
-                    raw[i] += CONTEXT_BOOST_ENTRY
+                    raw[i] += entry_boost
         if state.topic is not None:
             # "and at insurance companies?" after pay: the entry that keyword names.
             for i, phrase in self._keywords.get((career, state.topic), ()):
