@@ -60,6 +60,7 @@ WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
 WORDING_CANDIDATES = 4  # ... to this many best targets
 COVER_MARGIN = 0.02  # raw score within which a target using more of the message's words wins
 NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
+EVIDENCE_REACH = 2  # a top topic no word names yields to the next this many ranks down
 CLAUSE_SURE = 0.45  # a clause not worded as a question needs this to stand alone
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
 # "where" tells a topic whose patterns use it this many times as often as the typical
@@ -117,6 +118,8 @@ _WH_WORDS = frozenset({"what", "whats", "how", "why", "when", "where", "which", 
 _CIRCUMSTANCE_WORDS = ("where", "when")
 # Verbs that frame a question ("explain what coders do"; "explain coding" is the question).
 _TELLING_FRAMES = frozenset({"explain", "describe"})
+# "what is the job like (to do)": "like" asks for a description, not for similar careers.
+_DESCRIBING_LIKE_NEXT = frozenset({"", "to", "for", "being", "working", "as", "day", "daily"})
 # "two questions: ...", "3 things": a count of what follows.
 _COUNT_WORDS = frozenset({"two", "three", "four", "five", "couple", "few", "some"})
 _PREFACED = frozenset({"question", "questions", "q", "qs", "things"})
@@ -134,6 +137,11 @@ _ACT_OBJECTS = frozenset({"my", "me", "them", "it", "this", "that", "our", "aapc
 _PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in")})
 _DESCRIBING_ACTS = frozenset({"pay", "order", "text"})  # also nouns: "pay the same?"
 _TELLING_ACTS = frozenset({"send", "text", "message", "email", "mail"})  # "send me the list"
+_CONDITIONS = frozenset({"if", "once"})  # "if i get the cpc, what would i earn": one question
+# Verbs that make a sentence that is not worded as a question a statement ("money is tight").
+_STATING_VERBS = frozenset({"is", "are", "was", "were", "am", "has", "have", "had", "seems",
+                            "sounds", "feels", "looks", "keeps", "says", "said",
+                            "important"})  # "matters" reads as "important"
 _ASKING_WORDS = frozenset({"how", "what", "whats", "where", "when", "which", "why", "who"})
 CANNOT_DO = "cannot_do"  # the reply to a request to act (knowledge/conversation.yaml)
 # Words that make a statement about the user a request ("i want to know the pay").
@@ -386,10 +394,13 @@ class Reader:
         cleaned = clean_text(text)
         # "salary/outlook?" asks two things, like "salary, outlook?" ("and/or" is one word).
         joined = _WORD_SLASH.sub(" and ", cleaned.replace("and/or", "or"))
-        segments = [" ".join(w[:MAX_WORD_CHARS]
-                             for w in normalise(_CLAUSE_COMMA.sub(" and ", s)).split())
-                    for s in _BREAKS.split(joined)]
-        segments = [s for s in segments if s]
+        ends = [m.group(0) for m in _BREAKS.finditer(joined)]
+        read_segments = [(" ".join(w[:MAX_WORD_CHARS]
+                                   for w in normalise(_CLAUSE_COMMA.sub(" and ", s)).split()),
+                          "?" in end)
+                         for s, end in zip(_BREAKS.split(joined), [*ends, ""], strict=True)]
+        segments = [s for s, _ in read_segments if s]
+        asked = [a for s, a in read_segments if s]
         words = [w for s in segments for w in s.split()]
         career = state.career or self.default_career
         if not words:
@@ -426,7 +437,7 @@ class Reader:
         named_joins = frozenset(
             (words[i - 1], words[i + 1]) for spot in spots
             for i in range(spot.start + 1, spot.end - 1) if words[i] in _JOINS)
-        questions, verdicts = self._questions(self._parts(analysed, cleaned), whole,
+        questions, verdicts = self._questions(self._parts(analysed, cleaned, asked), whole,
                                               state.evolve(career=base.career),
                                               any(s.kind == "career" for s in spots),
                                               compared, named_joins, base.school is not None,
@@ -466,17 +477,27 @@ class Reader:
         return replace(base, kind="fallback", confidence=best.score, reply="fallback")
 
     # ------------------------------------------------------------------ parts
-    def _parts(self, analysed: list[str], cleaned: str) -> list[_Part]:
-        """Sentences, then clauses at joining words; each part with how it reads."""
-        parts: list[_Part] = []
-        current: list[str] = []
-        for word in [*analysed, BOUNDARY]:
+    def _parts(self, analysed: list[str], cleaned: str, asked: list[bool]) -> list[_Part]:
+        """Sentences, then clauses at joining words; each part with how it reads.
+
+        ``asked`` says which sentences end with a question mark: where one does, a sentence
+        that ends otherwise and states something ("money is tight.") is background."""
+        sentences: list[list[str]] = [[]]
+        for word in analysed:
             if word == BOUNDARY:
-                if current:
-                    parts.append(_Part(current, _question_like(current), _referring(current)))
-                current = []
+                sentences.append([])
             else:
-                current.append(word)
+                sentences[-1].append(word)
+        sentences = [s for s in sentences if s]
+        parts: list[_Part] = []
+        for i, words in enumerate(sentences):
+            # "a friend said it is a desk job. is that true?" asks about the statement.
+            pointed_at = i + 1 < len(sentences) \
+                and not _STATEMENT_POINTERS.isdisjoint(sentences[i + 1][:3])
+            stated = (any(asked) and i < len(asked) and not asked[i] and not pointed_at
+                      and _states(words))
+            parts.append(_Part(words, _question_like(words) and not stated,
+                               _referring(words)))
         if cleaned.rstrip().endswith("?") and parts:
             parts[-1].question_like = True
         return parts
@@ -502,8 +523,18 @@ class Reader:
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
             if key not in judged:
-                verdict = self._judge(self._unframed(part), state, compared, names_school,
-                                      quoted, scores)
+                unframed = self._unframed(part)
+                verdict = self._judge(unframed, state, compared, names_school, quoted, scores)
+                described = _described(unframed.words)
+                if described:
+                    # "what is the job like" asks for a description: read without "like" too,
+                    # which otherwise pulls towards similar careers ("jobs like coding").
+                    plain = self._judge(_Part(described, unframed.question_like,
+                                              unframed.referring),
+                                        state, compared, names_school, quoted, scores)
+                    if plain.score > verdict.score or not self._evidence(described,
+                                                                        verdict.group):
+                        verdict = plain
                 if antecedent and part.referring and len(part.words) <= _RESOLVE_WORDS:
                     # "is it hard?" after the CPC: also read it as "is the CPC exam hard?"
                     # "they" and "them" stand for a one-word antecedent: the career, or a
@@ -587,12 +618,12 @@ class Reader:
                     pieces.append([])
             else:
                 pieces[-1].append(word)
-        pieces = _join_compared([p for p in pieces if p])[:MAX_CLAUSES]
+        pieces = _join_conditions(_join_compared([p for p in pieces if p]))[:MAX_CLAUSES]
         if len(pieces) < 2:
             return [part]
         # A clause of a statement about the user is background too, unless it asks
         # ("i'm 42 and changing careers from retail" states; "... and what would i earn" asks).
-        stated = not _question_like(words)
+        stated = not part.question_like or not _question_like(words)
         clauses = [_Part(p, _question_like(p) and (not stated or _opens_question(p)
                                                    or not _ASKING_WORDS.isdisjoint(p)),
                          _referring(p)) for p in pieces]
@@ -701,6 +732,19 @@ class Reader:
         total = sum(exps)
         group_share = list(map(truediv, exps, repeat(total)))
         order = sorted(range(len(self._groups)), key=group_share.__getitem__, reverse=True)
+        first = self._groups[order[0]]
+        if EVIDENCE_REACH > 1 and self._group_kind[first] == TOPIC and first != state.topic \
+                and not self._evidence(words, first):
+            # "how many active CCS holders are there": "how many ... are there" ranks the job
+            # outlook first on its question words alone; the runner-up that a word of the
+            # message names (the CCS) is what it asks. The last answer's topic needs no word
+            # of its own ("which one has a better future?" after two careers compared).
+            named = next((g for g in order[1:EVIDENCE_REACH]
+                          if self._group_kind[self._groups[g]] == TOPIC
+                          and self._evidence(words, self._groups[g])), None)
+            if named is not None:
+                order.remove(named)
+                order.insert(0, named)
         best_group = self._groups[order[0]]
         members = self._members[best_group]
         top = max(members, key=raw.__getitem__)
@@ -1097,6 +1141,44 @@ def _question_like(words: list[str]) -> bool:
     if words[0] in _STATEMENT_OPENERS:  # "i'm 16" no; "i want to know the pay" yes
         return not _ASKING.isdisjoint(words)
     return True  # a question, or a bare ask ("pay for hospital coders")
+
+
+def _described(words: list[str]) -> list[str]:
+    """``words`` without a describing "like" ("what is the job like (to do)"), or [] when
+    they have none: "what jobs are like it" and "kind of like" compare."""
+    like = words.index("like") if "like" in words[2:] else -1
+    if like < 0 or words[0] not in ("what", "how", "whats") or words[like - 1] in _COMPARING \
+            or words[like - 1] == "of" \
+            or (words[like + 1] if like + 1 < len(words) else "") not in _DESCRIBING_LIKE_NEXT:
+        return []
+    return [*words[:like], *words[like + 1:]]
+
+
+def _join_conditions(pieces: list[list[str]]) -> list[list[str]]:
+    """An "if ..." clause that opens a message and comes before a question is its
+    condition, read with it: "if I collect 3 or more credentials, what would I make" asks
+    the pay of three credentials."""
+    joined: list[list[str]] = []
+    open_condition = False  # the last piece is a condition still waiting for its question
+    for piece in pieces:
+        if open_condition:
+            joined[-1] = [*joined[-1], *piece]
+            open_condition = not _opens_question(piece)
+        else:
+            joined.append(piece)
+            # only an opening one: "what they do and if it's chill" asks whether
+            open_condition = not joined[:-1] and piece[0] in _CONDITIONS
+    if open_condition:
+        # no question followed ("... and if i can work from home"): the pieces stay apart
+        return pieces
+    return joined
+
+
+def _states(words: list[str]) -> bool:
+    """Whether a sentence is a statement: it does not open like a question and has a verb
+    of stating after its subject ("money is tight", "the pay matters to me")."""
+    return (not _opens_question(words) and _ASKING_WORDS.isdisjoint(words)
+            and not _STATING_VERBS.isdisjoint(words[1:]))
 
 
 def _purpose_before(words: list[str], start: int) -> bool:

@@ -31,6 +31,7 @@ BARS = {
     # blind12: 0.937 / 0.978 on the code before it, then used to find causes: 0.960 / 0.989
     "blind12.yaml": (0.94, 0.97),
     "blind13.yaml": (0.93, 0.97),  # scored once on the final code: 0.951 / 0.989
+    "blind16.yaml": (0.91, 0.94),  # 0.931 / 0.954 before its round, 0.929 / 0.954 scored once
 }
 
 

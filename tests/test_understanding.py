@@ -680,3 +680,86 @@ def test_a_follow_up_with_no_word_of_its_own_is_about_the_last_answer(engine: En
                                   "how many of them actually do")
     assert intent == "work_environment"
     assert "%" in answer
+
+
+@pytest.mark.parametrize("message,topics", [
+    ("whats the job market like", {"outlook"}),
+    ("what's the job like", {"overview", "duties"}),
+    ("can you tell me what a normal day looks like for a coder", {"duties"}),
+])
+def test_what_is_it_like_asks_for_a_description_not_similar_careers(
+        engine: Engine, message: str, topics: set[str]) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent in topics
+    assert "transcriptionist" not in answer.lower()
+
+
+@pytest.mark.parametrize("message", ["what jobs are like medical coding",
+                                     "what other careers are kind of like being a coder"])
+def test_jobs_like_this_one_are_still_similar_careers(engine: Engine, message: str) -> None:
+    [(intent, _, _)] = chat(engine, message)
+    assert intent == "similar_careers"
+
+
+def test_a_credential_the_question_names_beats_its_question_words(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "how many active CCS holders are there")
+    assert intent == "certification"
+    assert "CCS" in answer
+
+
+def test_the_last_topic_needs_no_word_of_its_own(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "is a medical transcriptionist similar to a coder",
+                                  "which one has a better future?")
+    assert intent in ("similar_careers", "outlook")
+    assert "%" in answer
+
+
+@pytest.mark.parametrize("message,intent", [
+    ("the pay matters to me. is it remote?", "work_environment"),
+    ("my budget is tight. can i get financial aid for a coding program?", "education"),
+])
+def test_a_statement_before_the_question_is_background(engine: Engine, message: str,
+                                                       intent: str) -> None:
+    [(got, intents, _)] = chat(engine, message)
+    assert (got, intents) == (intent, (intent,))
+
+
+@pytest.mark.parametrize("message,intents", [
+    ("pay. also remote?", {"salary", "work_environment"}),
+    ("u need good computer skills for this? n whats the schooling like", {"skills", "education"}),
+])
+def test_a_sentence_without_a_question_mark_that_asks_is_still_answered(
+        engine: Engine, message: str, intents: set[str]) -> None:
+    [(_, got, _)] = chat(engine, message)
+    assert intents <= set(got)
+
+
+def test_a_statement_the_question_points_at_is_what_it_asks(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "A friend said coders average 64 grand at insurance "
+                                         "carriers. Is that legit?")
+    assert intent == "salary"
+    assert "$" in answer
+
+
+def test_an_if_clause_is_the_condition_of_the_question_after_it(engine: Engine) -> None:
+    [(intent, intents, answer)] = chat(engine, "If I end up collecting 3 or more coding "
+                                               "credentials, what kind of salary is that?")
+    assert (intent, intents) == ("salary", ("salary",))
+    assert "$70,608" in answer
+
+
+def test_an_if_clause_after_a_question_still_asks(engine: Engine) -> None:
+    [(_, intents, _)] = chat(engine, "lowkey curious what coders do all day and if its chill, "
+                                     "like do u work from home")
+    assert {"duties", "work_environment"} <= set(intents)
+
+
+@pytest.mark.parametrize("message,needle", [
+    ("medical coder salary in texas specifically?", "don't have verified figures"),
+    ("what % of ppl pass the CPC first try", "no published CPC pass rate"),
+    ("will AI replace medical coders", "No one publishes a figure"),
+])
+def test_what_no_source_gives_is_said_plainly(engine: Engine, message: str,
+                                              needle: str) -> None:
+    [(_, _, answer)] = chat(engine, message)
+    assert needle in answer
