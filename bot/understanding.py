@@ -44,6 +44,7 @@ CONTEXT_BOOST = 0.08  # raw score added to the last topic's targets for a short 
 CONTEXT_BOOST_STRONG = 0.2  # ... for one that opens like a follow-up ("and", "what about")
 CONTEXT_BOOST_OWN_WORDS = 0.25  # ... more when the last topic uses every word it has
 CONTEXT_BOOST_ENTRY = 0.03  # and again to the last entry
+CLEARLY_NEW_GAP = 0.25  # a follow-up read alone this much surer of a new topic asks that one
 KEYWORD_BOOST = 0.3  # ... to an entry of the last topic whose keyword the message uses
 SCHOOL_BOOST = 0.1  # raw score added to the schools topic when a listed school is named
 EXACT_BOOST = 0.3  # raw score added to a target with a pattern of exactly the message's words
@@ -132,7 +133,8 @@ _ACTS = frozenset({"email", "mail", "call", "phone", "ring", "text", "message", 
 # Verbs that ask the bot to act only on the user's own things ("do my homework"; "can you
 # do it from home" asks about the job).
 _ACTS_ON_MINE = frozenset({"do", "finish", "check", "review", "fix", "grade", "solve", "edit",
-                           "read", "interpret"})
+                           "read", "interpret", "code"})
+_POINTED = frozenset({"this", "these", "that", "those"})
 _ACT_OBJECTS = frozenset({"my", "me", "them", "it", "this", "that", "our", "aapc", "ahima"})
 _PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in")})
 _DESCRIBING_ACTS = frozenset({"pay", "order", "text"})  # also nouns: "pay the same?"
@@ -141,7 +143,8 @@ _CONDITIONS = frozenset({"if", "once"})  # "if i get the cpc, what would i earn"
 # Verbs that make a sentence that is not worded as a question a statement ("money is tight").
 _STATING_VERBS = frozenset({"is", "are", "was", "were", "am", "has", "have", "had", "seems",
                             "sounds", "feels", "looks", "keeps", "says", "said",
-                            "important"})  # "matters" reads as "important"
+                            "important",  # "matters" reads as "important"
+                            "not"})  # "i can't pay out of pocket", "i don't have a degree"
 _ASKING_WORDS = frozenset({"how", "what", "whats", "where", "when", "which", "why", "who"})
 CANNOT_DO = "cannot_do"  # the reply to a request to act (knowledge/conversation.yaml)
 # Words that make a statement about the user a request ("i want to know the pay").
@@ -262,6 +265,7 @@ class _Part:
     words: list[str]  # analysed words
     question_like: bool
     referring: bool
+    background: bool = False  # a statement beside a sentence that asks: none of it asks
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,7 +501,7 @@ class Reader:
             stated = (any(asked) and i < len(asked) and not asked[i] and not pointed_at
                       and _states(words))
             parts.append(_Part(words, _question_like(words) and not stated,
-                               _referring(words)))
+                               _referring(words), stated))
         if cleaned.rstrip().endswith("?") and parts:
             parts[-1].question_like = True
         return parts
@@ -619,8 +623,8 @@ class Reader:
             else:
                 pieces[-1].append(word)
         pieces = _join_conditions(_join_compared([p for p in pieces if p]))[:MAX_CLAUSES]
-        if len(pieces) < 2:
-            return [part]
+        if len(pieces) < 2 or part.background:
+            return [part]  # "... did retail for 20 years ... . how much is the exam?"
         # A clause of a statement about the user is background too, unless it asks
         # ("i'm 42 and changing careers from retail" states; "... and what would i earn" asks).
         stated = not part.question_like or not _question_like(words)
@@ -826,6 +830,11 @@ class Reader:
                             quoted, scores)
         if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
             return verdict
+        if fresh.score - verdict.score >= CLEARLY_NEW_GAP and not _opens_referring(part.words):
+            # "how do i get certified then" after certified pay: even with the context boost
+            # the last topic reads it far worse than the topic it asks on its own ("what
+            # about cancer registrars?" after licensing still asks on licensing).
+            return fresh
         last = self._group_stems.get(state.topic or "", frozenset())
         for w in _telling(part.words):
             groups = self._groups_using(w)
@@ -1211,9 +1220,9 @@ def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
         if tuple(rest[:len(polite)]) == polite:
             rest = rest[len(polite):]
             break
-    if len(rest) >= 2 and rest[0] in _ACTS_ON_MINE and rest[1] == "my" \
-            and _ASKING_WORDS.isdisjoint(words):
-        return True  # "can you do my homework", "check my resume"
+    if len(rest) >= 2 and rest[0] in _ACTS_ON_MINE and _ASKING_WORDS.isdisjoint(words) and (
+            rest[1] == "my" or (rest[1] in _POINTED and _contains(rest, ("for", "me")))):
+        return True  # "can you do my homework", "check my resume", "code this chart for me"
     if len(rest) < 2 or rest[0] not in _ACTS or not _ASKING_WORDS.isdisjoint(words):
         return False  # "sign up for aapc, how do i do it" asks how
     if _contains(rest, ("for", "me")) and rest[0] not in _TELLING_ACTS:

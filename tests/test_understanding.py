@@ -763,3 +763,45 @@ def test_what_no_source_gives_is_said_plainly(engine: Engine, message: str,
                                               needle: str) -> None:
     [(_, _, answer)] = chat(engine, message)
     assert needle in answer
+
+
+def test_a_background_statement_of_what_the_user_cannot_do_is_no_question(
+        engine: Engine) -> None:
+    [(intent, intents, answer)] = chat(engine, "As a single parent I cannot pay out of pocket. "
+                                               "Is there financial aid for coding programs?")
+    assert (intent, intents) == ("education", ("education",))
+    assert "aid" in answer
+
+
+def test_a_background_sentence_is_not_split_into_questions(engine: Engine) -> None:
+    [(intent, intents, answer)] = chat(engine, "so im 45, did retail for like 20 years and my "
+                                               "back is done, i want something at a desk. how "
+                                               "much does the CPC exam cost?")
+    assert (intent, intents) == ("certification", ("certification",))
+    assert "$" in answer
+
+
+def test_rn_beside_another_occupation_is_the_nurse_not_now(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "lpn vs rn which pays more")
+    assert intent == "fallback" and "only know about" in answer
+
+
+def test_coding_a_chart_for_the_user_is_a_request_to_act(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "can you code this patient chart for me")
+    assert intent == "fallback"
+    assert "can't do that" in answer
+
+
+def test_a_follow_up_that_clearly_asks_a_new_topic_gets_it(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "do certified coders earn more",
+                                  "how do i get certified then")
+    assert intent == "certification"
+    assert "CPC" in answer and "$60,097" not in answer
+
+
+def test_what_about_another_occupation_after_licensing_stays_on_licensing(
+        engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "is a license needed to be a coder",
+                                  "what about cancer registrars?")
+    assert intent == "licensure"
+    assert "license" in answer
