@@ -82,7 +82,7 @@ CASES = [
     ("do coders with two credentials earn more", ["$64,890", "$70,608"]),
     ("does having 3 credentials increase salary", ["$70,608"]),
     ("what was the average cpc salary in 2018", ["$54,401"]),
-    ("aapc salary survey results", ["$54,797", "$60,097"]),
+    ("aapc salary survey results", ["$54,797", "$60,097", "$47,200"]),
     ("what is the average salary of aapc certified coders now", ["$66,979"]),
     ("what do non certified coders make", ["$47,200"]),
     # CPC exam and apprentice status

@@ -32,6 +32,7 @@ BARS = {
     "blind12.yaml": (0.94, 0.97),
     "blind13.yaml": (0.93, 0.97),  # scored once on the final code: 0.951 / 0.989
     "blind16.yaml": (0.91, 0.94),  # 0.931 / 0.954 before its round, 0.929 / 0.954 scored once
+    "blind17.yaml": (0.88, 0.90),  # 0.896 / 0.914 before its round and scored once after
 }
 
 
