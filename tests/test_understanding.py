@@ -120,6 +120,7 @@ def test_the_similar_careers_it_covers_are_answered(engine: Engine, message: str
     "book my CPC exam for me",
     "fill in the application for me",
     "phone the college and ask about fees",
+    "can you code this patient chart for me",
 ])
 def test_requests_to_act_say_what_the_bot_can_and_cannot_do(engine: Engine,
                                                             message: str) -> None:
@@ -560,7 +561,8 @@ def test_an_occupation_the_career_is_measured_against_is_not_the_subject(
 
 @pytest.mark.parametrize("message", ["what do dental assistants make",
                                      "is a nurse better paid than a teacher",
-                                     "jobs like nursing that pay well"])
+                                     "jobs like nursing that pay well",
+                                     "lpn vs rn which pays more"])
 def test_another_occupation_asked_about_is_still_declined(engine: Engine, message: str) -> None:
     [(intent, _, answer)] = chat(engine, message)
     assert intent == "fallback"
@@ -779,17 +781,6 @@ def test_a_background_sentence_is_not_split_into_questions(engine: Engine) -> No
                                                "much does the CPC exam cost?")
     assert (intent, intents) == ("certification", ("certification",))
     assert "$" in answer
-
-
-def test_rn_beside_another_occupation_is_the_nurse_not_now(engine: Engine) -> None:
-    [(intent, _, answer)] = chat(engine, "lpn vs rn which pays more")
-    assert intent == "fallback" and "only know about" in answer
-
-
-def test_coding_a_chart_for_the_user_is_a_request_to_act(engine: Engine) -> None:
-    [(intent, _, answer)] = chat(engine, "can you code this patient chart for me")
-    assert intent == "fallback"
-    assert "can't do that" in answer
 
 
 def test_a_follow_up_that_clearly_asks_a_new_topic_gets_it(engine: Engine) -> None:
