@@ -176,6 +176,7 @@ def _spotter(knowledge: KnowledgeBase, pattern_words: set[str],
         if short != occupation and normalised[short] not in covered:
             phrases.append(("occupation", occupation, short))
     phrases += [("subject", s, s) for s in knowledge.others.subjects]
+    phrases += [("programming", s, s) for s in knowledge.others.programming]
     # A real English word is not a typo of a phrase: "finishing" is not "fishing".
     return PhraseSpotter(phrases, known_words=pattern_words | english_words(),
                          normaliser=normalised.__getitem__)

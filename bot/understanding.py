@@ -62,6 +62,7 @@ WORDING_CANDIDATES = 4  # ... to this many best targets
 COVER_MARGIN = 0.02  # raw score within which a target using more of the message's words wins
 NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
 EVIDENCE_REACH = 2  # a top topic no word names yields to the next this many ranks down
+BACKGROUND_WORDS = 3  # a sentence not ending "?" this long, beside one that does, describes
 CLAUSE_SURE = 0.45  # a clause not worded as a question needs this to stand alone
 CLOSE_WORDING = 0.75  # a part this like one of a topic's patterns asks that topic
 # "where" tells a topic whose patterns use it this many times as often as the typical
@@ -499,7 +500,7 @@ class Reader:
             pointed_at = i + 1 < len(sentences) \
                 and not _STATEMENT_POINTERS.isdisjoint(sentences[i + 1][:3])
             stated = (any(asked) and i < len(asked) and not asked[i] and not pointed_at
-                      and _states(words))
+                      and (_states(words) or (any(asked[i + 1:]) and _describes(words))))
             parts.append(_Part(words, _question_like(words) and not stated,
                                _referring(words), stated))
         if cleaned.rstrip().endswith("?") and parts:
@@ -555,7 +556,11 @@ class Reader:
                         stays = other.group == state.topic and _confident(other)
                         # A short one whose every word the last topic uses too stays on it
                         # ("is it hard?" after the exams is about the exams).
-                        if (other.score > verdict.score or stays) and (
+                        # The bare topic does not beat one of its own entries read on the
+                        # words alone ("how much is it" after the CPC: the exam fees).
+                        vaguer = (other.entry is None and verdict.entry is not None
+                                  and other.group == verdict.group and _confident(verdict))
+                        if (other.score > verdict.score or stays) and not vaguer and (
                                 not repeats or not _confident(verdict)
                                 or (len(part.words) <= _SHORT
                                     and self._all_words_used(part.words, state.topic or ""))):
@@ -828,7 +833,11 @@ class Reader:
         the RHIT): a clear new question wins over the context."""
         fresh = self._judge(part, state.evolve(topic=None, entry=None), compared, names_school,
                             quoted, scores)
-        if fresh.group == verdict.group or fresh.kind != TOPIC or fresh.score < SURE:
+        if fresh.group == verdict.group or fresh.kind != TOPIC:
+            return verdict
+        if fresh.score >= THRESHOLD and self._names_topic(part.words, fresh.group):
+            return fresh  # "what about certification" after certified pay: that topic
+        if fresh.score < SURE:
             return verdict
         if fresh.score - verdict.score >= CLEARLY_NEW_GAP and not _opens_referring(part.words):
             # "how do i get certified then" after certified pay: even with the context boost
@@ -848,6 +857,14 @@ class Reader:
                 and opener not in self._wh_telling.get(state.topic or "", ()):
             return fresh
         return verdict
+
+    def _names_topic(self, words: list[str], group: str) -> bool:
+        """Whether a follow-up, past its opening ("what about", "and"), is worded exactly as
+        one of ``group``'s own topic patterns ("what about certification", "and schools?")."""
+        rest = _without_fillers(words[2:] if " ".join(words[:2]) in _REFERRING_OPENERS
+                                else words)
+        return any(self.targets[i].kind == TOPIC and self.targets[i].group == group
+                   for i in self.index.worded_as(rest))
 
     def _about_something_else(self, whole: _Part, spots: Sequence[Spot], words: list[str],
                               state: ConversationState) -> bool:
@@ -963,18 +980,26 @@ class Reader:
         subject, after "with/to/from/by" ("work with doctors"), as a possessive ("the
         doctor's notes"), before a place or document ("doctors' offices"), or as the user's
         own background ("I'm a nurse", unless they want to become one)."""
-        if any(s.kind in ("career", "covered") for s in spots):
+        careers = [s for s in spots if s.kind in ("career", "covered")]
+        if careers:
+            # "is coding in minecraft hard": beside software, "coding" is programming. A
+            # longer name of the career ("medical coding") or a comparison ("is coding like
+            # computer science") keeps the message about the career.
+            programming = [s.value for s in spots if s.kind == "programming"]
+            if programming and all(s.end - s.start == 1 for s in careers) \
+                    and _COMPARING.isdisjoint(words) and "like" not in words:
+                return programming
             return []
         found: list[str] = []
         for spot in spots:
-            if spot.kind not in ("subject", "occupation"):
+            if spot.kind not in ("subject", "occupation", "programming"):
                 continue
             before = words[spot.start - 1] if spot.start > 0 else ""
             after = words[spot.end] if spot.end < len(words) else ""
             window = set(words[max(0, spot.start - _BACKGROUND_WINDOW):spot.start])
             background = not window.isdisjoint(_FIRST_PERSON) and window.isdisjoint(_BECOMING)
             compared_to = spot.start > 1 and words[spot.start - 2] in _COMPARING
-            if spot.kind == "subject":
+            if spot.kind != "occupation":
                 # A field, school or licence is the subject unless it is the user's own past
                 # ("I was in the army", "I have an accounting degree") or what the career may
                 # require ("do I need a biology degree first?").
@@ -1190,6 +1215,16 @@ def _states(words: list[str]) -> bool:
             and not _STATING_VERBS.isdisjoint(words[1:]))
 
 
+def _describes(words: list[str]) -> bool:
+    """Whether a sentence without a verb of stating, before a question, still only
+    describes ("Retired Air Force, 45. Good with computers. Do I need a license?"): it does
+    not open like a question, has no question or comparing word and runs to at least
+    BACKGROUND_WORDS words."""
+    return (len(words) >= BACKGROUND_WORDS and not _opens_question(words)
+            and _ASKING_WORDS.isdisjoint(words) and _ASKING.isdisjoint(words)
+            and _COMPARING_PAIR.isdisjoint(words))
+
+
 def _purpose_before(words: list[str], start: int) -> bool:
     """Whether a purpose word leads to the field at ``start`` ("what classes do I need for
     psychology"); the "to" of "need to" or "go to" does not ("do I need to go to med school")."""
@@ -1257,8 +1292,10 @@ def _about_the_statement(words: list[str]) -> bool:
 
 
 def _opens_referring(words: list[str]) -> bool:
-    return bool(words) and (words[0] in _REFERRING_OPENERS
-                            or " ".join(words[:2]) in _REFERRING_OPENERS)
+    # "ok" only acknowledges: "ok and at hospitals?" refers, "ok how much do coders make" asks
+    rest = words[1:] if words[:1] in (["ok"], ["okay"]) and len(words) > 1 else words
+    return bool(rest) and (rest[0] in _REFERRING_OPENERS
+                           or " ".join(rest[:2]) in _REFERRING_OPENERS)
 
 
 def _referring(words: list[str]) -> bool:

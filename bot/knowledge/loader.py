@@ -374,9 +374,11 @@ def _load_occupations(path: Path, problems: list[Problem]) -> Occupations:
             r.problem(line, f"occupation '{code}' must read 'Title | phrase; phrase'")
             continue
         phrases += found
-    subjects = [s.strip() for item in r.texts(root, "subjects", required=False)
-                for s in item.split(";") if s.strip()]
-    return Occupations(tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(subjects)))
+    subjects, programming = ([s.strip() for item in r.texts(root, key, required=False)
+                              for s in item.split(";") if s.strip()]
+                             for key in ("subjects", "programming"))
+    return Occupations(tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(subjects)),
+                       tuple(dict.fromkeys(programming)))
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:

@@ -206,6 +206,8 @@ class Occupations:
 
     occupations: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
+    # Software and games: "coding" beside one of these is programming, not the career.
+    programming: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
