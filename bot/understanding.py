@@ -104,7 +104,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # Words that say nothing about the subject, so they are neither known nor unknown evidence.
 _EMPTY_WORDS = frozenset({"kinda", "sorta", "wait", "actually", "honestly", "literally",
                           "basically", "true", "right", "lol", "pls", "plz", "thx",
-                          "former", "retired", "currently", "here"})  # "former teller here"
+                          "former", "retired", "currently", "here",  # "former teller here"
+                          "anything", "something", "everything", "stuff"})
 # Openings that only say a question follows ("i want to know", "can you tell me").
 _REQUEST_FRAMES = (
     "i want to know", "i wanna know", "i want know", "i would like to know", "id like to know",
@@ -130,14 +131,15 @@ _POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), 
            ("could", "u"), ("pls",), ("plz",))
 _ACTS = frozenset({"email", "mail", "call", "phone", "ring", "text", "message", "contact",
                    "apply", "enroll", "enrol", "register", "sign", "book", "schedule", "fill",
-                   "submit", "send", "pay", "buy", "order", "write", "complete", "upload", "fax"})
+                   "submit", "send", "pay", "buy", "order", "write", "complete", "upload", "fax",
+                   "look"})
 # Verbs that ask the bot to act only on the user's own things ("do my homework"; "can you
 # do it from home" asks about the job).
 _ACTS_ON_MINE = frozenset({"do", "finish", "check", "review", "fix", "grade", "solve", "edit",
                            "read", "interpret", "code"})
 _POINTED = frozenset({"this", "these", "that", "those"})
 _ACT_OBJECTS = frozenset({"my", "me", "them", "it", "this", "that", "our", "aapc", "ahima"})
-_PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in")})
+_PHRASAL_ACTS = frozenset({("sign", "up"), ("fill", "out"), ("fill", "in"), ("look", "up")})
 _DESCRIBING_ACTS = frozenset({"pay", "order", "text"})  # also nouns: "pay the same?"
 _TELLING_ACTS = frozenset({"send", "text", "message", "email", "mail"})  # "send me the list"
 _CONDITIONS = frozenset({"if", "once"})  # "if i get the cpc, what would i earn": one question
@@ -171,6 +173,12 @@ _CONTEXT_FOLLOWERS = frozenset({"office", "offices", "note", "notes", "order", "
                                 "chart", "charts", "handwriting", "record", "records",
                                 "practice", "practices", "group", "groups", "visit", "visits",
                                 "background", "experience", "here"})  # "medic background"
+# "a veterinarian's median income": what a possessive owns that makes it the subject (not
+# "the doctor's notes"), within this many words after it.
+_OWNED = frozenset({"salary", "pay", "income", "wage", "wages", "earnings", "job", "jobs",
+                    "career", "duties", "schedule", "hours", "training", "degree", "license",
+                    "licence", "outlook"})
+_OWNED_REACH = 2
 # "this job", "that career": the career the user is reading about, however new the other words.
 _POINTING = frozenset({"this", "that", "these"})
 _CAREER_NOUNS = frozenset({"job", "jobs", "career", "careers", "field", "work", "role",
@@ -377,6 +385,11 @@ class Reader:
                                          >= WH_SHIFT * max(typical[w], WH_FLOOR))
                             for g in topics}
         self._wh_any = frozenset().union(*self._wh_telling.values())
+        # Conversation intents none of whose patterns opens like a question (thanks, goodbye):
+        # a message that does ("im pretty shy, is that ok?") is not one of them.
+        self._never_asked = frozenset(
+            g for g, members in self._members.items() if self._group_kind[g] == CHAT
+            and not any(_opens_question(t.split()) for m in members for t in index.texts_of(m)))
         # Words our answers' questions use; a word only out-of-scope examples use is no sign
         # that a message is about the career.
         self._known_stems = frozenset().union(*(
@@ -787,6 +800,8 @@ class Reader:
             evidence = 2  # "and back in 2021?" after pay: the last answer is what it asks on
         if target.kind in (TOPIC, ENTRY) and not evidence:
             score = 0.0  # no word of the message is one this topic's patterns use
+        if best_group in self._never_asked and _opens_question(words):
+            score = 0.0
 
         entry = target if target.kind == ENTRY else None
         ranked = tuple([(self._groups[g], round(group_share[g], 4)) for g in order[:4]])
@@ -876,16 +891,17 @@ class Reader:
         if state.topic is not None and (whole.referring
                                         or not _REFERRING_WORDS.isdisjoint(whole.words)):
             return False  # "what about for veterans?", "what do they do": the last answer's
-        if any(s.kind in ("career", "covered", "school", "level") for s in spots):
+        if any(s.kind in ("career", "covered", "level") for s in spots):
             return False
         if any(a in _POINTING and b in _CAREER_NOUNS for a, b in pairwise(words)):
             return False  # "could I do this job from my kitchen table?": the career
         known = unknown = 0
         # An occupation or field the message names as background ("my CNA", "former bank
         # teller here") is a known thing, not an unknown subject (one it asks about was
-        # declined before this).
+        # declined before this). A listed school's name counts for neither side: "Grand
+        # Canyon hiking tours" and "Purdue football score" are about something else.
         named = frozenset(self.index.analyse_words(
-            [w for s in spots if s.kind in ("occupation", "subject")
+            [w for s in spots if s.kind in ("occupation", "subject", "school")
              for w in words[s.start:s.end]]))
         for w in _telling(whole.words):
             if w in named:
@@ -1011,8 +1027,9 @@ class Reader:
                         or _measured_against(words, spot.start)):
                     found.append(spot.value)
                 continue
+            owned = not _OWNED.isdisjoint(words[spot.end:spot.end + _OWNED_REACH])
             if ((before in _CONTEXT_WORDS and not compared_to) or after in _CONTEXT_FOLLOWERS
-                    or words[spot.end - 1] in possessive or background
+                    or (words[spot.end - 1] in possessive and not owned) or background
                     or _measured_against(words, spot.start)):
                 continue
             found.append(spot.value)
@@ -1287,8 +1304,9 @@ def _possessives(text: str) -> set[str]:
 
 def _about_the_statement(words: list[str]) -> bool:
     """Whether a part points back at what was said ("is that true", "is this right"), not at
-    the career ("what is it")."""
-    return not _STATEMENT_POINTERS.isdisjoint(words) and _CAREER_POINTERS.isdisjoint(words)
+    the career ("what is it") or at a thing named ("..., what exactly is that")."""
+    return not _STATEMENT_POINTERS.isdisjoint(words) and _CAREER_POINTERS.isdisjoint(words) \
+        and _without_fillers(words)[:1] not in (["what"], ["whats"])
 
 
 def _opens_referring(words: list[str]) -> bool:

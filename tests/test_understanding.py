@@ -92,6 +92,8 @@ def test_a_clear_new_question_still_wins_over_the_context(engine: Engine) -> Non
     "CDL driver salary",
     "is nursing school hard",
     "do pharmacy techs need a license",
+    "what's a veterinarian's median income",  # a possessive that owns the pay is the subject
+    "how much does a medical scribe make",
 ])
 def test_other_occupations_are_declined_not_answered_with_coding_facts(
         engine: Engine, message: str) -> None:
@@ -121,6 +123,7 @@ def test_the_similar_careers_it_covers_are_answered(engine: Engine, message: str
     "fill in the application for me",
     "phone the college and ask about fees",
     "can you code this patient chart for me",
+    "look up the ICD-10 code for a sprained ankle",
 ])
 def test_requests_to_act_say_what_the_bot_can_and_cannot_do(engine: Engine,
                                                             message: str) -> None:
@@ -298,6 +301,18 @@ def test_going_back_to_the_career_is_not_a_question_of_its_own(engine: Engine) -
     assert "%" in answer
 
 
+def test_a_question_is_never_taken_for_a_goodbye(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "im pretty shy, is that ok?")
+    assert intent != "goodbye" and "Good luck" not in answer
+
+
+def test_what_a_thing_named_before_is_asks_about_it(engine: Engine) -> None:
+    [(intent, _, answer)] = chat(engine, "my daughter mentioned medical coding as a career, "
+                                         "what exactly is that")
+    assert intent == "overview"
+    assert "code" in answer.lower()
+
+
 def test_going_back_to_the_career_leaves_the_similar_career(engine: Engine) -> None:
     *_, (intent, _, answer) = chat(engine, "jobs similar to coding?",
                                    "how much do medical assistants make",
@@ -403,6 +418,8 @@ def test_a_referring_follow_up_after_the_similar_careers_is_about_them(engine: E
     "is messi better than ronaldo",
     "how do i get rid of a migraine",
     "can you diagnose this rash",
+    "Grand Canyon hiking tours",  # a listed school's name in another sense
+    "Purdue football score",
 ])
 def test_a_question_about_something_we_have_never_seen_falls_back(engine: Engine,
                                                                   message: str) -> None:
