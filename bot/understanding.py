@@ -114,6 +114,9 @@ _REQUEST_FRAMES = (
     "could you tell me", "please tell me", "tell me", "let me know", "do you know",
 )
 _FRAMED_MIN = 2  # a frame is dropped only when at least this many words follow it
+# "my dad wants to know how ...": a word of wanting to know, within this many opening words.
+_KNOWING = frozenset({"know", "wondering", "wonder", "curious", "ask", "asking", "asked"})
+_KNOWING_REACH = 6
 # A question word after a frame starts the question itself ("tell me how long it takes").
 _WH_WORDS = frozenset({"what", "whats", "how", "why", "when", "where", "which", "who",
                        "whether", "if"})
@@ -820,6 +823,17 @@ class Reader:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
         words = _without_fillers(part.words)
+        for j, word in enumerate(words[:_KNOWING_REACH]):
+            if word in _KNOWING:
+                # "my daughter wants to know (two things:) how much school it takes": the
+                # question starts at the question word after whoever wants to know it.
+                k = j + 1
+                while k < len(words) and (words[k] in _COUNT_WORDS or words[k] in _PREFACED
+                                          or words[k].isdigit()):
+                    k += 1
+                if k < len(words) and words[k] in _WH_WORDS and len(words) - k >= _FRAMED_MIN:
+                    return _Part(words[k:], part.question_like, part.referring)
+                break
         if len(words) > 2 and words[1] in _PREFACED and (words[0].isdigit()
                                                           or words[0] in _COUNT_WORDS):
             # "ok 3 questions: pay, remote, certs": the count says only that questions follow

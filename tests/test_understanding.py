@@ -368,6 +368,14 @@ def test_a_request_frame_does_not_pull_the_question_elsewhere(engine: Engine) ->
     assert "$" in answer
 
 
+def test_someone_elses_wish_to_know_frames_the_questions(engine: Engine) -> None:
+    [(_, intents, answer)] = chat(engine, "My daughter wants to know two things: how much "
+                                          "school it takes and whether there are jobs out "
+                                          "there.")
+    assert set(intents) == {"education", "outlook"}
+    assert "certificate" in answer and "openings" in answer
+
+
 @pytest.mark.parametrize("message,intent,needle", [
     ("is this a 40 hr/week thing", "work_environment", "40"),
     ("what do coders make an hr", "salary", "an hour"),
