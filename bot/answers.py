@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.knowledge.models import PLACEHOLDER, Career, Fact, Level, School, Schools, Source
+from bot.knowledge.models import (
+    PLACEHOLDER,
+    Career,
+    DataDate,
+    Fact,
+    Level,
+    School,
+    Schools,
+    Source,
+)
 from bot.reply import Section
 
 
@@ -30,17 +39,28 @@ def source_line(facts: list[Fact], cites: Sequence[Source] = ()) -> str | None:
     the sources the answer cites for statements that are not figures."""
     if not facts and not cites:
         return None
-    by_source: dict[str, list[str]] = {}
+    by_source: dict[str, list[DataDate]] = {}
     for fact in facts:
         dates = by_source.setdefault(fact.source.short, [])
-        if fact.as_of.text not in dates:
-            dates.append(fact.as_of.text)
+        if fact.as_of not in dates:
+            dates.append(fact.as_of)
     for source in cites:
         by_source.setdefault(source.short, [])
-    parts = [f"{name}, {' and '.join(dates)}" if dates else name
-             for name, dates in by_source.items()]
+    parts = [f"{name}, {_dates(dates)}" if dates else name for name, dates in by_source.items()]
     label = "Source" if len(parts) == 1 else "Sources"
     return f"{label}: {'; '.join(parts)}"
+
+
+def _dates(dates: list[DataDate]) -> str:
+    """One or two dates as they are ("May 2024 and 2024–34"); more as the newest and "earlier"
+    ("May 2024 and earlier"), so a source line stays one short line."""
+    if len(dates) <= _DATES_SHOWN:
+        return " and ".join(d.text for d in dates)
+    newest = max(dates, key=lambda d: (d.year, d.month or 0))
+    return f"{newest.text} and earlier"
+
+
+_DATES_SHOWN = 2
 
 
 def answer_section(career: Career, title: str, answer: str,

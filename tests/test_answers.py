@@ -43,6 +43,14 @@ def test_every_answer_has_one_short_source_line(engine: Engine) -> None:
             assert "secondary" not in section.source.lower()
 
 
+def test_a_source_with_many_dates_shows_its_newest(engine: Engine) -> None:
+    # The job counts come from six BLS editions; the line names the newest, not all six.
+    reply, _ = engine.respond("how many coding jobs are there", ConversationState())
+    source = reply.sections[0].source
+    assert source == "Source: BLS, 2024 and earlier"
+    assert "2010" in render_plain(reply)  # the older counts are still in the answer
+
+
 def test_the_more_button_shows_provenance(engine: Engine) -> None:
     reply, state = engine.select(payloads.topic("salary"), ConversationState())
     more = [s for s in reply.suggestions if s.payload == payloads.more("salary")]
