@@ -202,6 +202,7 @@ _BACKGROUND_WINDOW = 4
 _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently",
                            "was", "worked"})  # "... just got out, was a medic in the army"
 _SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
+_FORMER = frozenset({"former", "ex", "retired"})  # "former army medic here": the user's past
 _OWN_PAST = frozenset({"was", "were", "worked", "served", "have", "had", "ive"})
 _BECOMING = frozenset({"become", "becoming", "be", "studying", "study", "want", "wanna",
                        "thinking", "planning", "considering"})
@@ -1037,7 +1038,7 @@ class Reader:
                           and words[spot.start - 2] in _SERVED_IN)
                 required = (not window.isdisjoint(_REQUIRING)
                             and not _purpose_before(words, spot.start))
-                if not (served or required or not window.isdisjoint(_OWN_PAST)
+                if not (served or required or not window.isdisjoint(_OWN_PAST | _FORMER)
                         or _measured_against(words, spot.start)):
                     found.append(spot.value)
                 continue

@@ -570,6 +570,10 @@ def test_the_users_own_service_or_past_job_is_background(engine: Engine) -> None
                                          "go for first?")
     assert intent == "certification"
     assert "only know about" not in answer
+    # "former ... here" is the user's past too.
+    [(intent, _, answer)] = chat(engine, "former army medic here. would i still be hands on "
+                                         "with patients or is it all paperwork")
+    assert intent == "duties" and "only know about" not in answer
     # Asked about for its own sake, the same field is still another subject.
     assert chat(engine, "what can i do with a history degree")[0][0] == "fallback"
 
