@@ -544,6 +544,13 @@ class Reader:
 
         def judge(part: _Part) -> _Verdict:
             key = (*part.words, "?" if part.referring else "")
+            following = _next_step(part.words)
+            if following and key not in judged and state.topic is not None:
+                # "and after that, which cert?" after the schooling asks the next step on
+                # its own words, not on the last answer's.
+                judged[key] = self._judge(_Part(following, part.question_like, False),
+                                          state.evolve(topic=None, entry=None), compared,
+                                          names_school, quoted, scores)
             if key not in judged:
                 unframed = self._unframed(part)
                 verdict = self._judge(unframed, state, compared, names_school, quoted, scores)
@@ -804,7 +811,7 @@ class Reader:
             evidence = 2  # "and back in 2021?" after pay: the last answer is what it asks on
         if target.kind in (TOPIC, ENTRY) and not evidence:
             score = 0.0  # no word of the message is one this topic's patterns use
-        if best_group in self._never_asked and _opens_question(words):
+        if best_group in self._never_asked and _asks_somewhere(words):
             score = 0.0
 
         entry = target if target.kind == ENTRY else None
@@ -1197,6 +1204,22 @@ def _opens_question(words: list[str]) -> bool:
     """Whether a part starts like a question ("honestly, what even is it")."""
     rest = _without_fillers(words)
     return bool(rest) and rest[0] in _QUESTION_OPENERS
+
+
+def _next_step(words: list[str]) -> list[str]:
+    """The words after an opening "after that" ("and after that does he need to get
+    certified"), or [] when the part does not open so."""
+    rest = _without_fillers(words)
+    if len(rest) > 2 and rest[0] == "after" and rest[1] in _POINTED | {"it"}:
+        return rest[2:]
+    return []
+
+
+def _asks_somewhere(words: list[str]) -> bool:
+    """Whether a part opens like a question or has a clause that does ("im pretty shy, is
+    that ok": the comma reads as "and")."""
+    return _opens_question(words) or any(a in _JOINS and b in _QUESTION_OPENERS
+                                         for a, b in pairwise(words))
 
 
 def _question_like(words: list[str]) -> bool:

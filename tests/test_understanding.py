@@ -304,6 +304,16 @@ def test_going_back_to_the_career_is_not_a_question_of_its_own(engine: Engine) -
 def test_a_question_is_never_taken_for_a_goodbye(engine: Engine) -> None:
     [(intent, _, answer)] = chat(engine, "im pretty shy, is that ok?")
     assert intent != "goodbye" and "Good luck" not in answer
+    _, (intent, _, answer) = chat(engine, "skills needed?", "im pretty shy, is that ok?")
+    assert intent != "goodbye" and "Good luck" not in answer
+
+
+@pytest.mark.parametrize("follow_up", ["and after that which cert?",
+                                       "ok and after that does he need to get certified"])
+def test_after_that_asks_the_next_step(engine: Engine, follow_up: str) -> None:
+    _, (intent, _, answer) = chat(engine, "what education do i need", follow_up)
+    assert intent == "certification"
+    assert "CPC" in answer
 
 
 def test_what_a_thing_named_before_is_asks_about_it(engine: Engine) -> None:
