@@ -47,7 +47,7 @@ class Engine:
                              self._schools_topic(knowledge.default_career),
                              [name for c in knowledge.careers.values()
                               for name in (c.name, *c.aliases)],
-                             _answer_texts(knowledge))
+                             _answer_texts(knowledge), intents.place_word)
         self.topic_ids: tuple[str, ...] = knowledge.topic_ids()
         self.conversation_ids: tuple[str, ...] = self.catalogue.conversation_ids
         # (career, topic, entry) -> its answer section and buttons; see _answer_parts.

@@ -41,6 +41,8 @@ class IntentSet:
     negatives: dict[str, NegativeGroup] | None = None
     # Where each intent is defined, for problems that name an intent.
     defined_at: dict[str, tuple[Path, int]] | None = None
+    # The canonical word every place is rewritten to (vocabulary `place_word`, e.g. "state").
+    place_word: str | None = None
 
     def examples(self) -> dict[str, list[str]]:
         return {intent: [p.text for p in pats] for intent, pats in self.patterns.items()}
@@ -48,20 +50,27 @@ class IntentSet:
 
 def _load_vocabulary(
     path: Path, problems: list[Problem]
-) -> tuple[dict[str, tuple[str, ...]], str | None]:
-    """The synonym groups and the career word of ``vocabulary.yaml``."""
+) -> tuple[dict[str, tuple[str, ...]], str | None, str | None]:
+    """The synonym groups, the career word and the place word of ``vocabulary.yaml``."""
     data = load_yaml(path, problems)
     if not isinstance(data, LineDict):
         if data is not None:
             problems.append(Problem(path, 1, "expected 'synonyms:' and 'career_word:' keys"))
-        return {}, None
+        return {}, None, None
     career_word = data.get("career_word")
     if career_word is not None and (not isinstance(career_word, str)
                                     or normalise(career_word) != career_word):
         problems.append(Problem(path, data.line_of("career_word"),
                                 "career_word must be one lower-case word, e.g. 'coder'"))
         career_word = None
-    return _load_synonyms(path, data, problems), career_word
+    synonyms = _load_synonyms(path, data, problems)
+    place_word = data.get("place_word")
+    if place_word is not None and place_word not in synonyms:
+        problems.append(Problem(path, data.line_of("place_word"),
+                                "place_word must be the canonical word of a synonym group that "
+                                "lists the places, e.g. 'state'"))
+        place_word = None
+    return synonyms, career_word, place_word
 
 
 def _load_synonyms(
@@ -169,10 +178,10 @@ def load_intents(directory: Path) -> IntentSet:
                 continue
             defined_at[intent] = (path, line)
             patterns[intent] = read_patterns(path, body, line, f"intent '{intent}'", problems)
-    synonyms, career_word = _load_vocabulary(directory / VOCABULARY_FILE, problems) \
-        if (directory / VOCABULARY_FILE).exists() else ({}, None)
+    synonyms, career_word, place_word = _load_vocabulary(directory / VOCABULARY_FILE, problems) \
+        if (directory / VOCABULARY_FILE).exists() else ({}, None, None)
     negatives = _load_negatives(directory / OUT_OF_SCOPE_FILE, problems)
     if problems:
         raise DataError(problems)
     return IntentSet({k: tuple(v) for k, v in patterns.items()}, synonyms, career_word,
-                     negatives, defined_at)
+                     negatives, defined_at, place_word)

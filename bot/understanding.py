@@ -311,13 +311,16 @@ class Reader:
                  titles: dict[tuple[str, str], str] | None = None,
                  keywords: dict[tuple[str, str], tuple[str, ...]] | None = None,
                  schools_topic: str = "", career_names: Sequence[str] = (),
-                 answer_texts: dict[tuple[str, str], str] | None = None) -> None:
+                 answer_texts: dict[tuple[str, str], str] | None = None,
+                 place_word: str | None = None) -> None:
         """``career_names``: the covered careers' names and aliases. ``related``: per
         career, the topic that answers about its related occupations and those occupations'
         names. ``titles``: per (career, topic or entry id), the title that
         "it" and "that" stand for in a follow-up. ``keywords``: per (career, entry id), the
         words that pick the entry right after its topic was answered. ``answer_texts``: per
-        (career, topic or entry id), its answer text, whose figures a message may quote."""
+        (career, topic or entry id), its answer text, whose figures a message may quote.
+        ``place_word``: the word every place is rewritten to ("state")."""
+        self.place_word = place_word
         self.index = index
         self.targets = [targets[key] for key in index.intents]
         self.spotter = spotter
@@ -724,6 +727,10 @@ class Reader:
         if boost and (wordless or self._all_words_used(words, state.topic or "")):
             # "what about in texas?" after licensing: every word it has, licensing uses too.
             boost += CONTEXT_BOOST_OWN_WORDS
+            if self.place_word and _telling(words) == [self.place_word]:
+                # "in california?": a place narrows the last answer; alone it is no question
+                # of pay by state.
+                boost += CONTEXT_BOOST_OWN_WORDS
         if boost:
             entry_boost = CONTEXT_BOOST_ENTRY + (CONTEXT_BOOST_OWN_WORDS if wordless else 0.0)
             for i in self._members.get(state.topic or "", ()):

@@ -48,6 +48,16 @@ def test_malformed_yaml_names_file_and_line(data_copy: tuple[Path, Path]) -> Non
     assert re.match(rf"{re.escape(str(path))}:\d+: malformed YAML", problems[0])
 
 
+def test_a_place_word_without_its_synonym_group_is_refused(data_copy: tuple[Path, Path]) -> None:
+    knowledge, intents = data_copy
+    path = intents / "vocabulary.yaml"
+    _edit(path, "place_word: state", "place_word: county")
+    line = _line_of(path, "place_word: county")
+    assert _problems(knowledge, intents) == [
+        f"{path}:{line}: place_word must be the canonical word of a synonym group that lists "
+        "the places, e.g. 'state'"]
+
+
 def test_duplicate_key_is_reported_with_both_lines(data_copy: tuple[Path, Path]) -> None:
     knowledge, intents = data_copy
     path = knowledge / "conversation.yaml"

@@ -200,6 +200,9 @@ def test_a_state_named_in_a_follow_up_stays_on_the_last_topic(engine: Engine) ->
     assert texas[0] == "licensure" and "licen" in texas[2].lower()
     _, mississippi = chat(engine, "how much do coders make", "and mississippi?")
     assert mississippi[0] == "salary" and "state" in mississippi[2].lower()
+    # A place alone narrows the last answer, though pay by state matches it closer.
+    _, california = chat(engine, "do i need a license to code", "in california?")
+    assert california[0] == "licensure" and "licen" in california[2].lower()
 
 
 def test_a_state_in_a_new_question_is_a_state_of_that_question(engine: Engine) -> None:
