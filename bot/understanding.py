@@ -82,6 +82,9 @@ _CLAUSE_COMMA = re.compile(r",(?!\d{3}(?!\d))")
 _WORD_SLASH = re.compile(r"(?<=[^\W\d_]{3})/(?=[^\W\d_]{3})")
 # Words that join two questions in one sentence.
 _JOINS = frozenset({"and", "or", "also", "plus", "n", "then", "but"})
+# The word intents/vocabulary.yaml rewrites "what about", "tell me about" to: what follows is
+# asked for, however briefly ("tell me about the career and the pay").
+_ASKED_FOR = "also"
 _QUESTION_OPENERS = frozenset({
     "what", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose", "is",
     "are", "am", "do", "does", "did", "can", "could", "will", "would", "should", "shall", "may",
@@ -115,7 +118,8 @@ _REQUEST_FRAMES = (
 )
 _FRAMED_MIN = 2  # a frame is dropped only when at least this many words follow it
 # "my dad wants to know how ...": a word of wanting to know, within this many opening words.
-_KNOWING = frozenset({"know", "wondering", "wonder", "curious", "ask", "asking", "asked"})
+_KNOWING = frozenset({"know", "wondering", "wonder", "curious", "ask", "asks", "asking",
+                      "asked", "out"})  # "... asked me to find out"
 _KNOWING_REACH = 6
 # A question word after a frame starts the question itself ("tell me how long it takes").
 _WH_WORDS = frozenset({"what", "whats", "how", "why", "when", "where", "which", "who",
@@ -129,6 +133,8 @@ _DESCRIBING_LIKE_NEXT = frozenset({"", "to", "for", "being", "working", "as", "d
 # "two questions: ...", "3 things": a count of what follows.
 _COUNT_WORDS = frozenset({"two", "three", "four", "five", "couple", "few", "some"})
 _PREFACED = frozenset({"question", "questions", "q", "qs", "things"})
+_COURTESY = frozenset({"thanks", "please", "pls", "plz", "thx", "ty", "tia"})
+_COURTESY_LEFT = 2
 # Requests to act: a verb opening the message (after "please", "can you"), then what it acts on.
 _POLITE = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"), ("can", "u"),
            ("could", "u"), ("pls",), ("plz",))
@@ -155,7 +161,7 @@ _ASKING_WORDS = frozenset({"how", "what", "whats", "where", "when", "which", "wh
 CANNOT_DO = "cannot_do"  # the reply to a request to act (knowledge/conversation.yaml)
 # Words that make a statement about the user a request ("i want to know the pay").
 _ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain", "info",
-                     "information", "question", "questions", "ask"})
+                     "information", "question", "questions", "ask", "asks", "asked", "asking"})
 # A message that opens like this refers to the last answer.
 _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about", "how about",
                                 "for", "at", "in", "with", "only", "just", "same", "ok",
@@ -652,6 +658,8 @@ class Reader:
             if word in _JOINS and around not in named_joins:
                 if pieces[-1]:
                     pieces.append([])
+                if word == _ASKED_FOR:
+                    pieces[-1].append(word)  # "tell me about the career": asked for
             else:
                 pieces[-1].append(word)
         pieces = _join_conditions(_join_compared([p for p in pieces if p]))[:MAX_CLAUSES]
@@ -660,12 +668,16 @@ class Reader:
         # A clause of a statement about the user is background too, unless it asks
         # ("i'm 42 and changing careers from retail" states; "... and what would i earn" asks).
         stated = not part.question_like or not _question_like(words)
+        asked_for = {i for i, p in enumerate(pieces) if p[0] == _ASKED_FOR and len(p) > 1}
+        pieces = [p[1:] if i in asked_for else p for i, p in enumerate(pieces)]
         clauses = [_Part(p, _question_like(p) and (not stated or _opens_question(p)
                                                    or not _ASKING_WORDS.isdisjoint(p)),
                          _referring(p)) for p in pieces]
         # Keep the clauses that ask something of their own ("the pay, the hours, and if i can
-        # do it from home"); fillers ("ok back to coding") and background go.
-        asking = [c for c in clauses if c.question_like and _asks_alone(judge(c), c.words)]
+        # do it from home"); fillers ("ok back to coding") and background go. One asked for
+        # ("tell me about the career and the pay") needs only a confident topic.
+        asking = [c for i, c in enumerate(clauses) if c.question_like and (
+            _asks_alone(judge(c), c.words) or (i in asked_for and _confident(judge(c))))]
         if len({_asks(judge(c)) for c in asking}) > 1:
             return asking
         if len(asking) == 1 and any(not c.question_like for c in clauses) and not (
@@ -837,7 +849,9 @@ class Reader:
     def _unframed(self, part: _Part) -> _Part:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
-        words = _without_fillers(part.words)
+        words = _without_courtesy(_without_fillers(part.words))
+        if words != part.words and words and _without_fillers(part.words) != words:
+            part = _Part(words, part.question_like, part.referring)  # "remote options thx"
         for j, word in enumerate(words[:_KNOWING_REACH]):
             if word in _KNOWING:
                 # "my daughter wants to know (two things:) how much school it takes": the
@@ -848,7 +862,6 @@ class Reader:
                     k += 1
                 if k < len(words) and words[k] in _WH_WORDS and len(words) - k >= _FRAMED_MIN:
                     return _Part(words[k:], part.question_like, part.referring)
-                break
         if len(words) > 2 and words[1] in _PREFACED and (words[0].isdigit()
                                                           or words[0] in _COUNT_WORDS):
             # "ok 3 questions: pay, remote, certs": the count says only that questions follow
@@ -1205,6 +1218,17 @@ def _without_fillers(words: list[str]) -> list[str]:
     while start < len(words) and words[start] in _FILLERS:
         start += 1
     return words[start:]
+
+
+def _without_courtesy(words: list[str]) -> list[str]:
+    """``words`` without the thanks or please they end with ("remote options thx"), when at
+    least two words are left ("sweet thanks" thanks)."""
+    end = len(words)
+    while end > _COURTESY_LEFT and words[end - 1] in _COURTESY:
+        end -= 1
+    if end > _COURTESY_LEFT + 1 and words[end - 2:end] == ["thank", "you"]:
+        end -= 2
+    return words[:end]
 
 
 def _opens_question(words: list[str]) -> bool:

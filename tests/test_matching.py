@@ -41,6 +41,9 @@ def test_normalise_nfkc_case_punctuation() -> None:
 def test_normalise_contractions_with_curly_apostrophes() -> None:
     assert normalise("What\u2019s the pay? I don\u2019t know") == "what is the pay i do not know"
     assert normalise("shouldn't we") == "should not we"  # generic n't rule, not in the table
+    # "what's a coder do" is "what does", not "what is"; "what's the code to do" stays.
+    assert normalise("what's a medical coder do all day") == "what does a medical coder do all day"
+    assert normalise("whats the code to do") == "what is the code to do"
 
 
 def test_normalise_emoji() -> None:

@@ -56,6 +56,10 @@ def test_thanks_then_a_follow_up_answers_the_follow_up(engine: Engine) -> None:
     ("degree & salary", {"education", "salary"}),
     ("I'm 30. How long is school? What's the pay?", {"education", "salary"}),
     ("skills n outlook", {"skills", "outlook"}),
+    ("pls tell me salary and remote options thx", {"salary", "work_environment"}),
+    ("tell me about the career and the pay", {"overview", "salary"}),
+    ("My granddaughter asked me to find out two things: how many years of school it takes, "
+     "and whether the jobs will still be around in the future.", {"education", "outlook"}),
 ])
 def test_shorthand_joins_are_split_into_questions(engine: Engine, message: str,
                                                    expected: set[str]) -> None:

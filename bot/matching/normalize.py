@@ -72,8 +72,16 @@ def normalise(text: str) -> str:
         text = _EMOJI_RE.sub(lambda m: _EMOJI_WORDS[m.group()], text)
     words = _WORD.findall(text)
     if "'" not in text:  # only the table applies (C-level map; patterns load faster)
-        return " ".join(map(_CONTRACTIONS.get, words, words))
-    return " ".join(map(_expand, words)).replace("  ", " ").strip()
+        out = " ".join(map(_CONTRACTIONS.get, words, words))
+    else:
+        out = " ".join(map(_expand, words)).replace("  ", " ").strip()
+    return _WHAT_DOES.sub(r"what does \1 do", out) if "what is" in out else out
+
+
+# "what's a coder do" is "what does a coder do", not "what is a coder".
+_WHAT_DOES = re.compile(
+    r"\bwhat is ((?:a|an|the|my|your)(?: (?!(?:i|you|we|they|he|she|it|to)\b)\w+){1,3}) do\b"
+    r"(?! not)")
 
 
 def tokens(text: str) -> list[str]:
