@@ -722,7 +722,9 @@ class Reader:
         related_topic, names = self._related.get(career, ("", _NO_PHRASES))
         # "which of those pays most" after the similar careers: those careers' pay.
         about_related = state.topic == related_topic and part.referring
-        if related_topic and (compared or about_related or names.found_in(words)):
+        if related_topic and (compared or (
+                (about_related or names.found_in(words))
+                and not self._names_other_topic(words, related_topic))):
             for i in self._members.get(related_topic, ()):
                 raw[i] += RELATED_BOOST  # "what do medical assistants make"
         if names_school and self.schools_topic:
@@ -914,6 +916,16 @@ class Reader:
                 and opener not in self._wh_telling.get(state.topic or "", ()):
             return fresh
         return verdict
+
+    def _names_other_topic(self, words: list[str], group: str) -> bool:
+        """Whether a word of ``words`` names a topic other than ``group`` and is foreign to
+        it ("what is the ODS credential for cancer registrars": the credential)."""
+        for w in _telling(words):
+            groups = self._groups_using(w)
+            if groups and group not in groups and len(groups) <= NAMING_GROUPS \
+                    and all(self._group_kind[g] == TOPIC for g in groups):
+                return True
+        return False
 
     def _names_topic(self, words: list[str], group: str) -> bool:
         """Whether a follow-up, past its opening ("what about", "and"), is worded exactly as
