@@ -1347,7 +1347,15 @@ def _telling(words: list[str]) -> list[str]:
 def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
     """Whether a message opens by asking the bot to do something it cannot ("email my
     transcript", "can you fill out my fafsa", "call purdue global"), not to tell something
-    ("send me the list of schools", "find me a school", "pay?")."""
+    ("send me the list of schools", "find me a school", "pay?"), or asks it in a clause
+    after "and" ("send me the form and pay for it")."""
+    if _opens_act(words, spots):
+        return True
+    return _ASKING_WORDS.isdisjoint(words) and any(
+        w == "and" and _opens_act(words[i + 1:], ()) for i, w in enumerate(words[:-2]))
+
+
+def _opens_act(words: list[str], spots: Sequence[Spot]) -> bool:
     rest = _without_fillers(words)
     for polite in _POLITE:
         if tuple(rest[:len(polite)]) == polite:
@@ -1363,6 +1371,8 @@ def _asks_to_act(words: list[str], spots: Sequence[Spot]) -> bool:
     if (rest[0], rest[1]) in _PHRASAL_ACTS or (
             rest[1] in _ACT_OBJECTS and not (rest[1] == "me" and rest[0] in _TELLING_ACTS)):
         return True
+    if rest[1] == "for" and rest[2:3] and rest[2] in _ACT_OBJECTS:
+        return True  # "pay for it", "apply for me"
     if rest[1] in _ARTICLES and rest[0] not in _DESCRIBING_ACTS:
         return True  # "call the college"; but "pay the same in every state?" asks
     start = len(words) - len(rest) + 1  # the word after the verb names a school or body

@@ -128,6 +128,7 @@ def test_the_similar_careers_it_covers_are_answered(engine: Engine, message: str
     "phone the college and ask about fees",
     "can you code this patient chart for me",
     "look up the ICD-10 code for a sprained ankle",
+    "send me the AAPC membership form and pay for it",  # the act is in the second clause
 ])
 def test_requests_to_act_say_what_the_bot_can_and_cannot_do(engine: Engine,
                                                             message: str) -> None:
