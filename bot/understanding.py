@@ -61,6 +61,9 @@ WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
 WORDING_CANDIDATES = 4  # ... to this many best targets
 COVER_MARGIN = 0.02  # raw score within which a target using more of the message's words wins
 NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
+# A topic's one-word pattern ("certification") used by at most this many groups names that
+# topic in a follow-up ("would he need to be certified too"); "requirements" is everyone's.
+TOPIC_NAME_GROUPS = 5
 EVIDENCE_REACH = 2  # a top topic no word names yields to the next this many ranks down
 BACKGROUND_WORDS = 3  # a sentence not ending "?" this long, beside one that does, describes
 CLAUSE_SURE = 0.45  # a clause not worded as a question needs this to stand alone
@@ -166,10 +169,15 @@ _ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain"
 _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about", "how about",
                                 "for", "at", "in", "with", "only", "just", "same", "ok",
                                 "okay", "what if", "even", "without", "plus"})
+_NARROWING = frozenset({"with", "for", "at", "in", "without", "only", "just", "even", "same",
+                        "plus", "as", "on", "by", "from"})
 _REFERRING_WORDS = frozenset({"it", "that", "this", "those", "these", "them", "they", "there",
                               "then", "one", "ones", "which"})
+# Words that point back at the last answer ("which certs ..." asks anew).
+_POINTING_BACK = _REFERRING_WORDS - {"then", "which"}
 _WORD_GROUPS_CACHE = 50_000  # words remembered by _groups_using
 _SHORT = 3  # a part of at most this many words is read in context
+_SHORT_REPEAT = 4  # ... and may repeat the last answer when the last topic uses all its words
 _PRONOUNS = frozenset({"it", "that", "this"})
 _PEOPLE_PRONOUNS = frozenset({"they", "them"})
 _STATEMENT_POINTERS = frozenset({"that", "this"})  # "is that true": what was just said
@@ -595,7 +603,7 @@ class Reader:
                                   and other.group == verdict.group and _confident(verdict))
                         if (other.score > verdict.score or stays) and not vaguer and (
                                 not repeats or not _confident(verdict)
-                                or (len(part.words) <= _SHORT
+                                or (len(part.words) <= _SHORT_REPEAT
                                     and self._all_words_used(part.words, state.topic or ""))):
                             verdict = other
                 if state.topic is not None and verdict.group == state.topic:
@@ -894,8 +902,14 @@ class Reader:
                             quoted, scores)
         if fresh.group == verdict.group or fresh.kind != TOPIC:
             return verdict
-        if fresh.score >= THRESHOLD and self._names_topic(part.words, fresh.group):
-            return fresh  # "what about certification" after certified pay: that topic
+        if fresh.score >= THRESHOLD and (
+                self._names_topic(part.words, fresh.group)
+                or (self._names_topic_word(part.words, fresh.group)
+                    and not _modifies(part.words) and _POINTING_BACK.isdisjoint(part.words))):
+            # "what about certification" after certified pay, "would he need to be certified
+            # too" after the schooling: that topic; but "and with a CPC?" after pay and "what
+            # education for that one" after a similar career narrow the last answer
+            return fresh
         if fresh.score < SURE:
             return verdict
         if fresh.score - verdict.score >= CLEARLY_NEW_GAP and not _opens_referring(part.words):
@@ -926,6 +940,13 @@ class Reader:
                     and all(self._group_kind[g] == TOPIC for g in groups):
                 return True
         return False
+
+    def _names_topic_word(self, words: list[str], group: str) -> bool:
+        """Whether a word of ``words`` is by itself one of ``group``'s topic patterns
+        ("certification", "cpc", "salary")."""
+        return any(self.targets[i].kind == TOPIC and self.targets[i].group == group
+                   for w in words if len(self._groups_using(w)) <= TOPIC_NAME_GROUPS
+                   for i in self.index.worded_as([w]))
 
     def _names_topic(self, words: list[str], group: str) -> bool:
         """Whether a follow-up, past its opening ("what about", "and"), is worded exactly as
@@ -1247,6 +1268,13 @@ def _opens_question(words: list[str]) -> bool:
     """Whether a part starts like a question ("honestly, what even is it")."""
     rest = _without_fillers(words)
     return bool(rest) and rest[0] in _QUESTION_OPENERS
+
+
+def _modifies(words: list[str]) -> bool:
+    """Whether a follow-up opens by narrowing the last answer ("and with a CPC?", "for
+    hospitals?")."""
+    rest = _without_fillers(words)
+    return bool(rest) and rest[0] in _NARROWING
 
 
 def _next_step(words: list[str]) -> list[str]:

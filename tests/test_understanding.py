@@ -271,6 +271,29 @@ def test_a_follow_up_naming_another_topic_asks_that_topic(engine: Engine) -> Non
     assert "AHIMA" in answer and "AAPC" in answer
 
 
+@pytest.mark.parametrize("first,follow_up", [
+    ("can he start right out of high school", "would he need to be certified too"),
+    ("can medical coders work from home", "ok and which certs help land a remote job"),
+])
+def test_a_follow_up_with_a_topics_name_asks_that_topic(engine: Engine, first: str,
+                                                       follow_up: str) -> None:
+    _, (intent, _, answer) = chat(engine, first, follow_up)
+    assert intent == "certification"
+    assert "CPC" in answer
+
+
+def test_a_follow_up_pointing_back_keeps_the_topic_it_names_a_side_of(engine: Engine) -> None:
+    # "certified ones" are coders: their pay, not the certification topic.
+    _, (intent, _, answer) = chat(engine, "what does a coder earn", "and certified ones?")
+    assert intent == "salary" and "$" in answer
+
+
+def test_how_long_is_it_after_the_exam_is_the_exams_length(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "whats the cpc exam like", "how long is it")
+    assert intent == "certification"
+    assert "4 hours" in answer
+
+
 def test_what_it_costs_after_a_credential_is_its_fee(engine: Engine) -> None:
     _, (intent, _, answer) = chat(engine, "what's the CPC", "how much is it")
     assert intent == "certification"
