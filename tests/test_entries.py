@@ -64,7 +64,8 @@ def test_no_answer_talks_about_the_original_page(engine: Engine) -> None:
     for payload in pressed:
         reply, _ = engine.select(payload, ConversationState())
         text = render_plain(reply).lower()
-        assert "original page" not in text and "secondary cop" not in text, payload
+        assert "original page" not in text and "original career page" not in text, payload
+        assert "secondary cop" not in text, payload
         assert "programs programs" not in text, payload
 
 
