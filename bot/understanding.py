@@ -601,7 +601,13 @@ class Reader:
                         # words alone ("how much is it" after the CPC: the exam fees).
                         vaguer = (other.entry is None and verdict.entry is not None
                                   and other.group == verdict.group and _confident(verdict))
-                        if (other.score > verdict.score or stays) and not vaguer and (
+                        # "does it pay well?" after the coursework: read alone it names pay
+                        # in pay's own word; "it" is the career, not the coursework.
+                        named_new = (verdict.group != state.topic and verdict.score >= SURE
+                                     and self._names_topic_word(part.words, verdict.group,
+                                                                len(self._groups)))
+                        if (other.score > verdict.score or stays) and not vaguer \
+                                and not named_new and (
                                 not repeats or not _confident(verdict)
                                 or (len(part.words) <= _SHORT_REPEAT
                                     and self._all_words_used(part.words, state.topic or ""))):
@@ -941,11 +947,12 @@ class Reader:
                 return True
         return False
 
-    def _names_topic_word(self, words: list[str], group: str) -> bool:
+    def _names_topic_word(self, words: list[str], group: str,
+                          limit: int = TOPIC_NAME_GROUPS) -> bool:
         """Whether a word of ``words`` is by itself one of ``group``'s topic patterns
-        ("certification", "cpc", "salary")."""
+        ("certification", "cpc", "salary") and used by at most ``limit`` groups."""
         return any(self.targets[i].kind == TOPIC and self.targets[i].group == group
-                   for w in words if len(self._groups_using(w)) <= TOPIC_NAME_GROUPS
+                   for w in words if len(self._groups_using(w)) <= limit
                    for i in self.index.worded_as([w]))
 
     def _names_topic(self, words: list[str], group: str) -> bool:
@@ -1347,6 +1354,7 @@ def _describes(words: list[str]) -> bool:
     not open like a question, has no question or comparing word and runs to at least
     BACKGROUND_WORDS words."""
     return (len(words) >= BACKGROUND_WORDS and not _opens_question(words)
+            and words[0] != _ASKED_FOR  # "tell me the outlook. also, which cert is best?"
             and _ASKING_WORDS.isdisjoint(words) and _ASKING.isdisjoint(words)
             and _COMPARING_PAIR.isdisjoint(words))
 

@@ -58,6 +58,7 @@ def test_thanks_then_a_follow_up_answers_the_follow_up(engine: Engine) -> None:
     ("skills n outlook", {"skills", "outlook"}),
     ("pls tell me salary and remote options thx", {"salary", "work_environment"}),
     ("tell me about the career and the pay", {"overview", "salary"}),
+    ("tell me the outlook. also, which certification is best?", {"outlook", "certification"}),
     ("My granddaughter asked me to find out two things: how many years of school it takes, "
      "and whether the jobs will still be around in the future.", {"education", "outlook"}),
 ])
@@ -280,6 +281,12 @@ def test_a_follow_up_with_a_topics_name_asks_that_topic(engine: Engine, first: s
     _, (intent, _, answer) = chat(engine, first, follow_up)
     assert intent == "certification"
     assert "CPC" in answer
+
+
+def test_it_in_a_follow_up_naming_pay_is_the_career(engine: Engine) -> None:
+    *_, (intent, _, answer) = chat(engine, "my daughter wants to be a medical coder",
+                                   "what would she need to study?", "does it pay well?")
+    assert intent == "salary" and "$" in answer
 
 
 def test_a_follow_up_pointing_back_keeps_the_topic_it_names_a_side_of(engine: Engine) -> None:
