@@ -208,6 +208,7 @@ _STANDARD_GAP = frozenset({"a", "an", "the", "his", "her", "my", "their", "your"
 # "do I need a biology degree": a requirement of the career, asked about a field.
 _REQUIRING = frozenset({"need", "needs", "require", "requires", "required", "requirement",
                         "requirements", "necessary", "mandatory"})
+_LICENCES = frozenset({"license", "licence", "licensed", "permit"})
 _PURPOSES = frozenset({"for", "to", "in", "into"})  # "what classes do i need for psychology"
 _NOT_PURPOSE = _REQUIRING | {"go", "going", "went", "have", "has"}  # "need to", "go to"
 # "I've been a nurse for 10 years": the user's own background, not what they ask about
@@ -1103,7 +1104,9 @@ class Reader:
                 # require ("do I need a biology degree first?").
                 served = (before == "the" and spot.start > 1
                           and words[spot.start - 2] in _SERVED_IN)
-                required = (not window.isdisjoint(_REQUIRING)
+                # ... but "do I need a fishing license" asks about that licence itself.
+                licence = not _LICENCES.isdisjoint(words[spot.start:spot.end + 1])
+                required = (not window.isdisjoint(_REQUIRING) and not licence
                             and not _purpose_before(words, spot.start))
                 if not (served or required or not window.isdisjoint(_OWN_PAST | _FORMER)
                         or _measured_against(words, spot.start)):

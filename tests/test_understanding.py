@@ -579,9 +579,10 @@ def test_asking_the_bot_to_work_on_the_users_things_is_a_request_to_act(
     assert "can't do that" in answer
 
 
-@pytest.mark.parametrize("message", ["what degree do I need to be a vet",
+@pytest.mark.parametrize("message", ["do I need a fishing license in Florida",
+                                     "what degree do I need to be a vet",
                                      "how long is a pharmacy degree"])
-def test_other_fields_degrees_are_declined(engine: Engine, message: str) -> None:
+def test_other_fields_degrees_and_licences_are_declined(engine: Engine, message: str) -> None:
     [(intent, _, answer)] = chat(engine, message)
     assert intent == "fallback"
     assert "only know about medical coding" in answer
