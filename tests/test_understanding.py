@@ -554,6 +554,7 @@ def test_background_stays_background_in_its_clauses(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("first,follow_up,intent", [
+    ("can coders work from home", "right away?", "work_environment"),
     ("how long is the CPC exam", "is it hard", "certification"),
     ("whats the 2024 median for coders", "and back in 2021?", "salary"),
     ("certification needed?", "which is the easiest to get", "certification"),
