@@ -33,8 +33,10 @@ BARS = {
     "blind13.yaml": (0.93, 0.97),  # scored once on the final code: 0.951 / 0.989
     "blind16.yaml": (0.91, 0.94),  # 0.931 / 0.954 before its round, 0.929 / 0.954 scored once
     "blind17.yaml": (0.89, 0.96),  # 0.896 / 0.914 scored once; 0.907 / 0.981 a round later
-    "blind18.yaml": (0.95, 0.95),  # 0.950 / 0.963 before its round, then used: 0.968 / 0.971
-    "blind19.yaml": (0.94, 0.94),  # scored once on its round's final code: 0.964 / 0.956
+    "blind18.yaml": (0.95, 0.95),  # 0.950 / 0.963 before its round, then used: 0.970 / 0.971
+    "blind19.yaml": (0.95, 0.94),  # scored once mid-round: 0.964 / 0.956; then used: 0.973 / 0.964
+    "blind21.yaml": (0.93, 0.95),  # scored once mid-round: 0.949 / 0.969; then used: 0.953 / 0.969
+    "blind22.yaml": (0.91, 0.95),  # scored once on the round's final code: 0.927 / 0.970
     # blind20 (turns and multi): 0.943 / 1.0 on the code before its round and mid-round, then
     # used to find causes: 0.959 / 1.0
     "blind20.yaml": (0.94, 0.97),
