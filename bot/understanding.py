@@ -483,7 +483,7 @@ class Reader:
                                               state.evolve(career=base.career),
                                               any(s.kind == "career" for s in spots),
                                               compared, named_joins, base.school is not None,
-                                              quoted)
+                                              quoted, "?" in cleaned)
         best = verdicts[0]  # the whole message
         candidate = next(((v.group, round(v.score, 4)) for v in verdicts
                           if v.kind in (TOPIC, CHAT)), None)
@@ -548,8 +548,9 @@ class Reader:
                    names_career: bool = False, compared: bool = False,
                    named_joins: frozenset[tuple[str, str]] = frozenset(),
                    names_school: bool = False, quoted: frozenset[int] = frozenset(),
-                   ) -> tuple[list[Question], list[_Verdict]]:
-        """The confident questions of a message, and the verdicts (whole message first)."""
+                   marked: bool = False) -> tuple[list[Question], list[_Verdict]]:
+        """The confident questions of a message, and the verdicts (whole message first).
+        ``marked``: the message has a question mark."""
         judged: dict[tuple[str, ...], _Verdict] = {}
         # Raw index scores per word list: a follow-up's part is also read without the context
         # (_unless_clearly_new), and the index scores the same words the same either way.
@@ -627,7 +628,17 @@ class Reader:
         # Topic questions only: a greeting or thanks around a question is not answered, and a
         # conversation intent answers only a message that is one as a whole.
         found: list[tuple[_Part, _Verdict]] = []
-        for piece in pieces:
+        closing = [p for p in pieces if judge(p).group in self._never_asked
+                   and _confident(judge(p))]
+        if closing and len(pieces) > 1 and not marked and state.topic is not None \
+                and all(p in closing or p.referring for p in pieces) \
+                and not any(_asks_somewhere(p.words) for p in pieces):
+            # "thanks, that's reassuring", "ok thats all i needed, bye": a thank-you or a
+            # goodbye with a remark on the last answer, asking nothing.
+            for piece in closing:
+                if all(v.group != judge(piece).group for _, v in found):
+                    found.append((piece, judge(piece)))
+        for piece in pieces if not found else ():
             verdict = judge(piece)
             if len(pieces) > 1 and piece.referring and (
                     verdict.evidence < 2 or (quoted and not _figures(piece.words))

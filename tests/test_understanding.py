@@ -339,6 +339,14 @@ def test_going_back_to_the_career_is_not_a_question_of_its_own(engine: Engine) -
     assert "%" in answer
 
 
+@pytest.mark.parametrize("closing,intent", [("thanks, that's reassuring", "thanks"),
+                                            ("ok thats all i needed, bye", "goodbye")])
+def test_a_thank_you_or_goodbye_with_a_remark_is_not_a_follow_up(engine: Engine, closing: str,
+                                                                 intent: str) -> None:
+    _, (got, _, answer) = chat(engine, "is medical coding growing", closing)
+    assert got == intent and "%" not in answer
+
+
 def test_a_question_is_never_taken_for_a_goodbye(engine: Engine) -> None:
     [(intent, _, answer)] = chat(engine, "im pretty shy, is that ok?")
     assert intent != "goodbye" and "Good luck" not in answer
