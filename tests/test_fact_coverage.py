@@ -14,6 +14,10 @@ from bot.render import render_plain
 from bot.state import ConversationState
 
 CASES = [
+    ("How long do you get to take the CPC exam?", ["4 hours"]),
+    ("whats CRC in medical coding", ["Certified Risk Adjustment Coder"]),
+    ("In 2011, what was the average pay for coders working in general hospitals?",
+     ["$37,960"]),
     ("how many CE hours does a CTR need", ["20 continuing-education hours", "ODS"]),
     ("is a certificate enough or do i need an associates", ["enough", "postsecondary certificate"]),
     # what a source does not say is said plainly, first
