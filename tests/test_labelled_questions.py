@@ -36,7 +36,9 @@ BARS = {
     "blind18.yaml": (0.95, 0.95),  # 0.950 / 0.963 before its round, then used: 0.970 / 0.971
     "blind19.yaml": (0.95, 0.94),  # scored once mid-round: 0.964 / 0.956; then used: 0.973 / 0.964
     "blind21.yaml": (0.93, 0.95),  # scored once mid-round: 0.949 / 0.969; then used: 0.953 / 0.969
-    "blind22.yaml": (0.91, 0.95),  # scored once on the round's final code: 0.927 / 0.970
+    "blind22.yaml": (0.91, 0.95),  # scored once: 0.927 / 0.970; after the last fixes 0.931
+    "blind23.yaml": (0.94, 0.96),  # scored once: 0.956 / 0.978
+    "blind24.yaml": (0.94, 0.97),  # scored once on the round's final code: 0.953 / 0.993
     # blind20 (turns and multi): 0.943 / 1.0 on the code before its round and mid-round, then
     # used to find causes: 0.959 / 1.0
     "blind20.yaml": (0.94, 0.97),
