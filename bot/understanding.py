@@ -879,8 +879,9 @@ class Reader:
     def _unframed(self, part: _Part) -> _Part:
         """``part`` without a request frame it opens with ("i want to know what the pay is"
         asks the pay): the frame's words would pull towards patterns that share them."""
-        words = _without_courtesy(_without_fillers(part.words))
-        if words != part.words and words and _without_fillers(part.words) != words:
+        kept = _without_fillers(part.words)
+        words = _without_courtesy(kept)
+        if words != kept:
             part = _Part(words, part.question_like, part.referring)  # "remote options thx"
         for j, word in enumerate(words[:_KNOWING_REACH]):
             if word in _KNOWING:
@@ -965,17 +966,20 @@ class Reader:
                           limit: int = TOPIC_NAME_GROUPS) -> bool:
         """Whether a word of ``words`` is by itself one of ``group``'s topic patterns
         ("certification", "cpc", "salary") and used by at most ``limit`` groups."""
-        return any(self.targets[i].kind == TOPIC and self.targets[i].group == group
-                   for w in words if len(self._groups_using(w)) <= limit
-                   for i in self.index.worded_as([w]))
+        return any(self._topic_worded(group, [w]) for w in words
+                   if len(self._groups_using(w)) <= limit)
 
     def _names_topic(self, words: list[str], group: str) -> bool:
         """Whether a follow-up, past its opening ("what about", "and"), is worded exactly as
         one of ``group``'s own topic patterns ("what about certification", "and schools?")."""
         rest = _without_fillers(words[2:] if " ".join(words[:2]) in _REFERRING_OPENERS
                                 else words)
+        return self._topic_worded(group, rest)
+
+    def _topic_worded(self, group: str, words: list[str]) -> bool:
+        """Whether ``group``'s own topic patterns include one of exactly these words."""
         return any(self.targets[i].kind == TOPIC and self.targets[i].group == group
-                   for i in self.index.worded_as(rest))
+                   for i in self.index.worded_as(words))
 
     def _about_something_else(self, whole: _Part, spots: Sequence[Spot], words: list[str],
                               state: ConversationState) -> bool:
