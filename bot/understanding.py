@@ -60,6 +60,7 @@ LIKENESS_POWER = 0.25
 WORDING_WEIGHT = 0.1  # raw score added per unit of nearest-pattern likeness
 WORDING_CANDIDATES = 4  # ... to this many best targets
 COVER_MARGIN = 0.02  # raw score within which a target using more of the message's words wins
+TOPICS_LEFT = 0.25  # the share topics need to outrank a conversation intent, the career named
 NAMING_GROUPS = 3  # a word used by at most this many topics' patterns names them
 # A topic's one-word pattern ("certification") used by at most this many groups names that
 # topic in a follow-up ("would he need to be certified too"); "requirements" is everyone's.
@@ -205,6 +206,7 @@ _CAREER_NOUNS = frozenset({"job", "jobs", "career", "careers", "field", "work", 
 # "pays better than his truck driving job", "shifts like nurses": the occupation is what the
 # career is measured against. Words that may stand between the comparison and it:
 _STANDARD_REACH = 3
+_LIKERS = frozenset({"you", "u", "i", "would", "we", "they"})  # "would like", "do you like"
 _STANDARD_GAP = frozenset({"a", "an", "the", "his", "her", "my", "their", "your", "being",
                            "working", "doing", "as"})
 # "do I need a biology degree": a requirement of the career, asked about a field.
@@ -219,6 +221,7 @@ _BACKGROUND_WINDOW = 4
 _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "currently",
                            "was", "worked"})  # "... just got out, was a medic in the army"
 _SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
+_MEANWHILE = frozenset({"while", "whilst"})
 _FORMER = frozenset({"former", "ex", "retired"})  # "former army medic here": the user's past
 _OWN_PAST = frozenset({"was", "were", "worked", "served", "have", "had", "ive"})
 _BECOMING = frozenset({"become", "becoming", "be", "studying", "study", "want", "wanna",
@@ -827,6 +830,15 @@ class Reader:
             if named is not None:
                 order.remove(named)
                 order.insert(0, named)
+        if self._group_kind[first] == CHAT and self.career_word in words \
+                and len(words) > _SHORT:
+            # "do coders ask the doctors questions" asks about coders, not about the bot: the
+            # topics share what the conversation intents leave.
+            chat = [g for g in order if self._group_kind[self._groups[g]] == CHAT]
+            left = 1.0 - sum(group_share[g] for g in chat)
+            if left >= TOPICS_LEFT:  # ... unless it reads as nothing else ("thanks for the info")
+                order = [g for g in order if g not in chat]
+                group_share = [x / left for x in group_share]
         best_group = self._groups[order[0]]
         members = self._members[best_group]
         top = max(members, key=raw.__getitem__)
@@ -941,9 +953,12 @@ class Reader:
         last = self._group_stems.get(state.topic or "", frozenset())
         for w in _telling(part.words):
             groups = self._groups_using(w)
-            if (fresh.group in groups and len(groups) <= NAMING_GROUPS
-                    and stem(w) not in last):
-                return fresh  # a word that names the new topic, foreign to the last one
+            if fresh.group in groups and stem(w) not in last and (
+                    len(groups) <= NAMING_GROUPS or self._topic_worded(fresh.group, [w])):
+                # A word that names the new topic, foreign to the last one; or that is one of
+                # its own one-word patterns however widely used ("does it pay more at night"
+                # after the hours: pay)
+                return fresh
         # "where do they do it" after the duties asks where they work: it opens with a
         # question word the new topic asks with far more often than the last one does.
         opener = next((w for w in part.words if w not in _FILLERS), "")
@@ -1115,6 +1130,8 @@ class Reader:
             window = set(words[max(0, spot.start - _BACKGROUND_WINDOW):spot.start])
             background = not window.isdisjoint(_FIRST_PERSON) and window.isdisjoint(_BECOMING)
             compared_to = spot.start > 1 and words[spot.start - 2] in _COMPARING
+            if not window.isdisjoint(_MEANWHILE):
+                continue  # "can i study online while still driving": what the user does meanwhile
             if spot.kind != "occupation":
                 # A field, school or licence is the subject unless it is the user's own past
                 # ("I was in the army", "I have an accounting degree") or what the career may
@@ -1125,8 +1142,12 @@ class Reader:
                 licence = not _LICENCES.isdisjoint(words[spot.start:spot.end + 1])
                 required = (not window.isdisjoint(_REQUIRING) and not licence
                             and not _purpose_before(words, spot.start))
-                if not (served or required or not window.isdisjoint(_OWN_PAST | _FORMER)
-                        or _measured_against(words, spot.start)):
+                # "I have an accounting degree" is the user's; "what schools have dental
+                # assisting programs" asks about that field.
+                own = not window.isdisjoint(_OWN_PAST | _FORMER) and (
+                    "have" not in window
+                    or not _FIRST_PERSON.isdisjoint(words[:spot.start]) or "ive" in window)
+                if not (served or required or own or _measured_against(words, spot.start)):
                     found.append(spot.value)
                 continue
             owned = not _OWNED.isdisjoint(words[spot.end:spot.end + _OWNED_REACH])
@@ -1147,8 +1168,10 @@ def _measured_against(words: list[str], start: int) -> bool:
     i = start - 1
     while i >= 0 and words[i] in _STANDARD_GAP and start - i <= 2:
         i -= 1
-    return (i >= 0 and words[i] == "like"
-            and not (_CAREER_POINTERS | _STATEMENT_POINTERS).isdisjoint(words[:i]))
+    # "do you need a license like nurses have": the generic "you" is the career too, but
+    # not as the one who likes ("do you like nurses").
+    return (i >= 0 and words[i] == "like" and i > 0 and words[i - 1] not in _LIKERS
+            and not (_CAREER_POINTERS | _STATEMENT_POINTERS | {"you"}).isdisjoint(words[:i]))
 
 
 def _resolve(part: _Part, antecedent: tuple[str, ...], *, people: bool = False,

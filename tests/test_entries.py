@@ -42,6 +42,12 @@ QUESTIONS = [
     ("how do I get hired with no experience", ["externship", "Practicode"]),
     ("how do I check a program's accreditation", ["CAHIIM", "PCAP"]),
     ("how current is your data?", ["May 2024", "/sources"]),
+    ("how many medical coders are employed in California",
+     ["I don't know how many coders work in each state", "data.bls.gov/oes"]),
+    ("how long should i study for the cpc", ["For the CPC", "weeks"]),
+    ("how much is AAPC membership for a student", ["Student", "not verified", "aapc.com"]),
+    ("I read coders at insurance carriers average the most, is that a confirmed BLS number?",
+     ["$64,170", "not verified"]),
 ]
 
 

@@ -61,6 +61,7 @@ def test_thanks_then_a_follow_up_answers_the_follow_up(engine: Engine) -> None:
     ("tell me the outlook. also, which certification is best?", {"outlook", "certification"}),
     ("My granddaughter asked me to find out two things: how many years of school it takes, "
      "and whether the jobs will still be around in the future.", {"education", "outlook"}),
+    ("cpc exam cost n time to finish school", {"certification", "education"}),
 ])
 def test_shorthand_joins_are_split_into_questions(engine: Engine, message: str,
                                                    expected: set[str]) -> None:
@@ -99,6 +100,7 @@ def test_a_clear_new_question_still_wins_over_the_context(engine: Engine) -> Non
     "do pharmacy techs need a license",
     "what's a veterinarian's median income",  # a possessive that owns the pay is the subject
     "how much does a medical scribe make",
+    "what schools have good dental assisting programs",  # "have" is not the user's own past
 ])
 def test_other_occupations_are_declined_not_answered_with_coding_facts(
         engine: Engine, message: str) -> None:
@@ -143,9 +145,44 @@ def test_requests_to_act_say_what_the_bot_can_and_cannot_do(engine: Engine,
     "how many calories are in a banana",
     "what's the population of canada",
     "tell me a joke",
+    "how much does an MRI cost without insurance",  # a patient's question, not a coder's
+    "my insurance denied my claim, what do i do",
+    "how to get a job as a front end coder",  # programming
 ])
 def test_world_questions_and_other_codes_fall_back(engine: Engine, message: str) -> None:
     assert chat(engine, message)[0][0] == "fallback"
+
+
+@pytest.mark.parametrize("message", ["shut up stupid bot", "this bot sucks", "f*** off",
+                                     "screw you bot"])
+def test_abuse_gets_a_calm_reply_not_a_greeting_or_goodbye(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback"
+    assert "Sorry I haven't been much help" in answer and "Hi!" not in answer
+
+
+@pytest.mark.parametrize("message", ["are you a real person or a bot", "am i talking to a human"])
+def test_asking_whether_the_bot_is_a_person_says_it_is_a_bot(engine: Engine,
+                                                             message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "fallback" and "I'm a bot, not a person" in answer
+
+
+@pytest.mark.parametrize("message", [
+    "I'm a nurse and tired of bedside. Can I switch to coding?",
+    "I work in a warehouse, can i switch to medical coding",
+])
+def test_switching_into_coding_is_about_the_career_not_the_similar_ones(
+        engine: Engine, message: str) -> None:
+    [(intent, _, _)] = chat(engine, message)
+    assert intent == "overview"
+
+
+def test_a_question_about_coders_is_not_taken_for_a_request_for_help(engine: Engine) -> None:
+    # "questions" is the help intent's word; the message asks about what coders do.
+    [(intent, _, answer)] = chat(engine,
+                                 "do coders ask the doctors questions when a chart is unclear")
+    assert intent == "duties" and "clarify" in answer
 
 
 def test_understanding_names_questions_entry_and_reasons(engine: Engine) -> None:
@@ -159,7 +196,10 @@ def test_understanding_names_questions_entry_and_reasons(engine: Engine) -> None
 
 def test_occupation_as_context_is_not_declined(engine: Engine) -> None:
     for message in ("do coders have to read the doctor's notes",
-                    "do coders work in doctors' offices"):
+                    "do coders work in doctors' offices",
+                    # what the user does meanwhile, and what the career is compared with
+                    "can i study online while still driving?",
+                    "do you need a board license like nurses have"):
         reply, _ = engine.respond(message, ConversationState())
         assert "only know about" not in render_plain(reply)
 
@@ -289,6 +329,12 @@ def test_a_follow_up_with_a_topics_name_asks_that_topic(engine: Engine, first: s
 def test_it_in_a_follow_up_naming_pay_is_the_career(engine: Engine) -> None:
     *_, (intent, _, answer) = chat(engine, "my daughter wants to be a medical coder",
                                    "what would she need to study?", "does it pay well?")
+    assert intent == "salary" and "$" in answer
+
+
+def test_a_follow_up_in_pays_own_word_asks_pay_after_the_hours(engine: Engine) -> None:
+    _, (intent, _, answer) = chat(engine, "do coders work weekends",
+                                  "does it pay more for the night shift?")
     assert intent == "salary" and "$" in answer
 
 
