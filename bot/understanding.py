@@ -222,6 +222,7 @@ _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "cu
                            "was", "worked"})  # "... just got out, was a medic in the army"
 _SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
 _MEANWHILE = frozenset({"while", "whilst"})
+_LEANING = frozenset({"still"})  # "... can I still do it": a question resting on what was said
 _FORMER = frozenset({"former", "ex", "retired"})  # "former army medic here": the user's past
 _OWN_PAST = frozenset({"was", "were", "worked", "served", "have", "had", "ive"})
 _BECOMING = frozenset({"become", "becoming", "be", "studying", "study", "want", "wanna",
@@ -672,6 +673,11 @@ class Reader:
                      or (found[0][1].score < SURE <= whole_verdict.score))):
             # The whole message reads better than a part: "I passed the CPC but it says
             # CPC-A. what does the A mean" asks about the CPC-A, not what "mean" means.
+            found = [(whole, whole_verdict)]
+        elif len(found) == 1 and whole_verdict.kind == TOPIC and _confident(whole_verdict) \
+                and _LEANING.intersection(found[0][0].words) \
+                and len(found[0][0].words) < len(whole.words):
+            # "I'm really shy. Can I still be a coder?" asks about what the user just said.
             found = [(whole, whole_verdict)]
         questions = [self._question(p, v) for p, v in found[:MAX_QUESTIONS]]
         others = sorted((v for v in judged.values() if v is not whole_verdict),

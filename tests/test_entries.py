@@ -45,6 +45,12 @@ QUESTIONS = [
     ("how many medical coders are employed in California",
      ["I don't know how many coders work in each state", "data.bls.gov/oes"]),
     ("how long should i study for the cpc", ["For the CPC", "weeks"]),
+    ("I'm 60 and retired from retail. Is medical coding something I could still learn at my "
+     "age?", ["No rule sets an age limit", "I don't know of data on hiring by age"]),
+    ("i have ADHD, could i do medical coding", ["attention to detail", "I don't know of data"]),
+    ("is it ok if im bad at math", ["math is not among them"]),
+    # "still" rests the question on what the user said before it
+    ("i am really shy, can i still be a coder", ["quiet work"]),
     ("how much is AAPC membership for a student", ["Student", "not verified", "aapc.com"]),
     ("I read coders at insurance carriers average the most, is that a confirmed BLS number?",
      ["$64,170", "not verified"]),
