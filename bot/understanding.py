@@ -222,6 +222,7 @@ _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "cu
                            "was", "worked"})  # "... just got out, was a medic in the army"
 _SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
 _MEANWHILE = frozenset({"while", "whilst"})
+_DOING_IT = ("do", "it")  # "can i do it online": "it" is the job, not the last answer
 _LEANING = frozenset({"still"})  # "... can I still do it": a question resting on what was said
 _FORMER = frozenset({"former", "ex", "retired"})  # "former army medic here": the user's past
 _OWN_PAST = frozenset({"was", "were", "worked", "served", "have", "had", "ive"})
@@ -400,6 +401,10 @@ class Reader:
         # one set lookup instead of one per member (a topic has a dozen entries).
         self._group_stems = {g: frozenset().union(*map(index.stems_of, members))
                              for g, members in self._members.items()}
+        # Per topic: the stems of its own patterns alone, without its entries'.
+        self._own_stems = {g: frozenset().union(*(index.stems_of(i) for i in members
+                                                  if self.targets[i].kind == TOPIC))
+                           for g, members in self._members.items()}
         # Per group: the share of its patterns that use "where" and "when".
         self._wh_shares = {g: _wh_shares([t for m in members for t in index.texts_of(m)])
                            for g, members in self._members.items()}
@@ -955,6 +960,17 @@ class Reader:
             # "how do i get certified then" after certified pay: even with the context boost
             # the last topic reads it far worse than the topic it asks on its own ("what
             # about cancer registrars?" after licensing still asks on licensing).
+            return fresh
+        telling = [stem(w) for w in _telling(part.words)]
+        # ("is it hard?" after the exam points back at it; "can I do it online" at the job.)
+        if verdict.entry is not None and fresh.score >= SURE and telling and (
+                _POINTING_BACK.isdisjoint(part.words) or _DOING_IT in pairwise(part.words)
+        ) and all(
+                w in self._own_stems.get(fresh.group, ()) for w in telling) and not any(
+                w in self._own_stems.get(state.topic or "", ()) for w in telling):
+            # "remote?" after the CPC exam, "can I do it online" after the schooling: only an
+            # entry of the last topic holds it there, with the new topic's own words, which
+            # the last topic's own patterns never use.
             return fresh
         last = self._group_stems.get(state.topic or "", frozenset())
         for w in _telling(part.words):

@@ -49,6 +49,9 @@ QUESTIONS = [
      "age?", ["No rule sets an age limit", "I don't know of data on hiring by age"]),
     ("i have ADHD, could i do medical coding", ["attention to detail", "I don't know of data"]),
     ("is it ok if im bad at math", ["math is not among them"]),
+    ("I have two little kids at home. Is this a job I could do from my kitchen table?",
+     ["Remote coding is common", "regular hours"]),
+    ("hospital or clinic, which do coders work at", ["Hospitals employ the most coders"]),
     # "still" rests the question on what the user said before it
     ("i am really shy, can i still be a coder", ["quiet work"]),
     ("how much is AAPC membership for a student", ["Student", "not verified", "aapc.com"]),

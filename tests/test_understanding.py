@@ -332,6 +332,16 @@ def test_it_in_a_follow_up_naming_pay_is_the_career(engine: Engine) -> None:
     assert intent == "salary" and "$" in answer
 
 
+def test_a_follow_up_in_another_topics_own_word_leaves_an_entry_that_borrows_it(
+        engine: Engine) -> None:
+    # The exam can be taken online, but "remote?" asks whether the job is.
+    _, (intent, _, answer) = chat(engine, "how much is the cpc exam", "remote?")
+    assert intent == "work_environment" and "home" in answer
+    # ... while "is it hard?" points back at the exam.
+    _, (intent, _, answer) = chat(engine, "what is the cpc exam like", "is it hard?")
+    assert intent == "certification" and "CPC" in answer
+
+
 def test_a_follow_up_in_pays_own_word_asks_pay_after_the_hours(engine: Engine) -> None:
     _, (intent, _, answer) = chat(engine, "do coders work weekends",
                                   "does it pay more for the night shift?")
