@@ -633,7 +633,8 @@ class Reader:
 
         whole_verdict = judge(whole)
         pieces = [clause for part in parts[:MAX_CLAUSES]
-                  for clause in self._clauses(part, judge, named_joins)]
+                  for clause in self._clauses(part, judge, named_joins,
+                                              in_context=state.topic is not None)]
         # Topic questions only: a greeting or thanks around a question is not answered, and a
         # conversation intent answers only a message that is one as a whole.
         found: list[tuple[_Part, _Verdict]] = []
@@ -690,7 +691,8 @@ class Reader:
         return questions, [whole_verdict, *others]
 
     def _clauses(self, part: _Part, judge: Callable[[_Part], _Verdict],
-                 named_joins: frozenset[tuple[str, str]] = frozenset()) -> list[_Part]:
+                 named_joins: frozenset[tuple[str, str]] = frozenset(), *,
+                 in_context: bool = False) -> list[_Part]:
         """``part`` split at joining words, when every clause is a confident question of a
         different topic; otherwise ``part`` whole ("billing and coding" stays one)."""
         pieces: list[list[str]] = [[]]
@@ -730,6 +732,12 @@ class Reader:
             # says you need a license, is that true" and "i read coders make 64170, is that
             # legit" ask about what was said.
             return asking
+        sure = [c for c in clauses if _confident(judge(c))]
+        if in_context and sure and not _confident(judge(part)) \
+                and len({judge(c).group for c in sure}) == 1:
+            # "right away or only after some experience?" after remote work: read whole it
+            # is unclear, but each half that is clear asks about the same topic.
+            return [max(sure, key=lambda c: judge(c).score)]
         return [part]
 
     # ------------------------------------------------------------------ ranking

@@ -171,6 +171,7 @@ def test_asking_whether_the_bot_is_a_person_says_it_is_a_bot(engine: Engine,
 @pytest.mark.parametrize("message", [
     "I'm a nurse and tired of bedside. Can I switch to coding?",
     "I work in a warehouse, can i switch to medical coding",
+    "I'm an RN thinking of leaving bedside nursing. could I switch to coding?",  # could = can
 ])
 def test_switching_into_coding_is_about_the_career_not_the_similar_ones(
         engine: Engine, message: str) -> None:
@@ -340,6 +341,13 @@ def test_a_follow_up_in_another_topics_own_word_leaves_an_entry_that_borrows_it(
     # ... while "is it hard?" points back at the exam.
     _, (intent, _, answer) = chat(engine, "what is the cpc exam like", "is it hard?")
     assert intent == "certification" and "CPC" in answer
+
+
+def test_two_alternatives_each_clear_on_the_last_topic_are_answered(engine: Engine) -> None:
+    # Read whole the message is unclear; each clear half asks about remote work.
+    _, (intent, _, answer) = chat(engine, "can i work from home as a coder",
+                                  "right away or only after some experience?")
+    assert intent == "work_environment" and "experience" in answer
 
 
 def test_a_follow_up_in_pays_own_word_asks_pay_after_the_hours(engine: Engine) -> None:
