@@ -876,6 +876,15 @@ class Reader:
                 fuller = max(close, key=lambda i: (cover(i), raw[i]))
                 if cover(fuller) > cover(top):
                     top = fuller
+        if self.place_word in words and not names_school and (
+                self.targets[top].kind == TOPIC or not self.index.uses(top, self.place_word)):
+            # "median salary in Texas": of the topic's targets, the one about places (pay by
+            # state), which says which states it knows. ("Southern New Hampshire University"
+            # names a school, not a place.)
+            placed = [i for i in members if self.index.uses(i, self.place_word)
+                      and self.targets[i].kind == ENTRY]
+            if placed:
+                top = max(placed, key=raw.__getitem__)
         likeness = likeness_of.get(top)
         if likeness is None:
             likeness = self.index.likeness(top, words)[1]

@@ -42,6 +42,11 @@ QUESTIONS = [
     ("how do I get hired with no experience", ["externship", "Practicode"]),
     ("how do I check a program's accreditation", ["CAHIIM", "PCAP"]),
     ("how current is your data?", ["May 2024", "/sources"]),
+    # a place named beside a broad pay question gets the pay by state, not the national median
+    ("What's the median salary for medical coders in Texas specifically?",
+     ["I don't have verified figures for other states", "data.bls.gov/oes"]),
+    ("whats the hourly rate for a coder in ohio", ["I don't have verified figures"]),
+    ("What accreditor covers Southern New Hampshire University?", ["NECHE"]),  # not a place
     ("how many medical coders are employed in California",
      ["I don't know how many coders work in each state", "data.bls.gov/oes"]),
     ("how long should i study for the cpc", ["For the CPC", "weeks"]),
