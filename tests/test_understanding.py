@@ -442,6 +442,12 @@ def test_coding_compared_with_programming_is_about_the_career(engine: Engine,
     assert chat(engine, message)[0][0] != "fallback"
 
 
+@pytest.mark.parametrize("message", ["medcoder salery", "monies lol how much", "pay? ballpark"])
+def test_slang_and_hedges_around_pay_are_read_as_pay(engine: Engine, message: str) -> None:
+    [(intent, _, answer)] = chat(engine, message)
+    assert intent == "salary" and "$" in answer
+
+
 @pytest.mark.parametrize("message", ["shcools with associate programs", "sallary and shcools?"])
 def test_a_misspelt_plural_is_read_as_the_word_it_misspells(engine: Engine, message: str) -> None:
     [(_, intents, answer)] = chat(engine, message)
