@@ -222,6 +222,7 @@ _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "cu
                            "was", "worked"})  # "... just got out, was a medic in the army"
 _SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
 _MEANWHILE = frozenset({"while", "whilst"})
+_MINE = frozenset({"my"})  # "will my nursing background help": the user's own field
 _DOING_IT = ("do", "it")  # "can i do it online": "it" is the job, not the last answer
 _LEANING = frozenset({"still"})  # "... can I still do it": a question resting on what was said
 _FORMER = frozenset({"former", "ex", "retired"})  # "former army medic here": the user's past
@@ -1183,7 +1184,8 @@ class Reader:
                             and not _purpose_before(words, spot.start))
                 # "I have an accounting degree" is the user's; "what schools have dental
                 # assisting programs" asks about that field.
-                own = not window.isdisjoint(_OWN_PAST | _FORMER) and (
+                own = not window.isdisjoint(
+                    _OWN_PAST | _FORMER | (frozenset() if licence else _MINE)) and (
                     "have" not in window
                     or not _FIRST_PERSON.isdisjoint(words[:spot.start]) or "ive" in window)
                 if not (served or required or own or _measured_against(words, spot.start)):

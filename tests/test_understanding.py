@@ -101,6 +101,7 @@ def test_a_clear_new_question_still_wins_over_the_context(engine: Engine) -> Non
     "what's a veterinarian's median income",  # a possessive that owns the pay is the subject
     "how much does a medical scribe make",
     "what schools have good dental assisting programs",  # "have" is not the user's own past
+    "how do i renew my driver's license",  # the user's own licence, but about that licence
 ])
 def test_other_occupations_are_declined_not_answered_with_coding_facts(
         engine: Engine, message: str) -> None:
@@ -200,7 +201,9 @@ def test_occupation_as_context_is_not_declined(engine: Engine) -> None:
                     "do coders work in doctors' offices",
                     # what the user does meanwhile, and what the career is compared with
                     "can i study online while still driving?",
-                    "do you need a board license like nurses have"):
+                    "do you need a board license like nurses have",
+                    # the user's own field ("my"), unless it is a licence of theirs
+                    "will my nursing background help"):
         reply, _ = engine.respond(message, ConversationState())
         assert "only know about" not in render_plain(reply)
 
