@@ -149,6 +149,9 @@ def test_requests_to_act_say_what_the_bot_can_and_cannot_do(engine: Engine,
     "how much does an MRI cost without insurance",  # a patient's question, not a coder's
     "my insurance denied my claim, what do i do",
     "how to get a job as a front end coder",  # programming
+    "coding classes for kids with scratch",
+    "what is the best laptop for college",
+    "can you recommend a good book",
 ])
 def test_world_questions_and_other_codes_fall_back(engine: Engine, message: str) -> None:
     assert chat(engine, message)[0][0] == "fallback"
