@@ -222,6 +222,7 @@ _FIRST_PERSON = frozenset({"i", "im", "my", "me", "former", "ex", "retired", "cu
                            "was", "worked"})  # "... just got out, was a medic in the army"
 _SERVED_IN = frozenset({"in", "at"})  # "was a medic in the army": where the user was
 _MEANWHILE = frozenset({"while", "whilst"})
+_BEING = frozenset({"is", "are", "was", "were", "be", "been", "isnt", "arent"})
 _MINE = frozenset({"my"})  # "will my nursing background help": the user's own field
 _DOING_IT = ("do", "it")  # "can i do it online": "it" is the job, not the last answer
 _LEANING = frozenset({"still"})  # "... can I still do it": a question resting on what was said
@@ -479,6 +480,8 @@ class Reader:
         for segment in segments:
             marked += [*segment.split(), BOUNDARY]
         analysed = self.index.analyse_words(marked)
+        if self.place_word in analysed:
+            analysed = _there_as_place(analysed, self.place_word)
         whole_words = [w for w in analysed if w != BOUNDARY]
         whole = _Part(whole_words, True, _referring(whole_words))
         # The targets whose answers state a figure the message quotes, for every part of it:
@@ -1518,6 +1521,15 @@ def _about_the_statement(words: list[str]) -> bool:
     the career ("what is it") or at a thing named ("..., what exactly is that")."""
     return not _STATEMENT_POINTERS.isdisjoint(words) and _CAREER_POINTERS.isdisjoint(words) \
         and _without_fillers(words)[:1] not in (["what"], ["whats"])
+
+
+def _there_as_place(words: list[str], place: str) -> list[str]:
+    """``words`` with a "there" after a place read as that place: "I'm moving to Florida,
+    what do coders make there?" asks the pay in Florida. "Is there" and "there are" stay."""
+    first = words.index(place)
+    return [place if (w == "there" and i > first and words[i - 1] not in _BEING
+                      and words[i + 1:i + 2] not in ([b] for b in _BEING)) else w
+            for i, w in enumerate(words)]
 
 
 def _opens_referring(words: list[str]) -> bool:

@@ -46,6 +46,8 @@ QUESTIONS = [
     ("What's the median salary for medical coders in Texas specifically?",
      ["I don't have verified figures for other states", "data.bls.gov/oes"]),
     ("whats the hourly rate for a coder in ohio", ["I don't have verified figures"]),
+    # "there" after a place is that place
+    ("Im moving to florida, whats the average coder salary there?", ["Florida $44,210"]),
     ("What accreditor covers Southern New Hampshire University?", ["NECHE"]),  # not a place
     ("how many medical coders are employed in California",
      ["I don't know how many coders work in each state", "data.bls.gov/oes"]),
