@@ -169,7 +169,7 @@ _ASKING = frozenset({"know", "wondering", "wonder", "curious", "tell", "explain"
 # A message that opens like this refers to the last answer.
 _REFERRING_OPENERS = frozenset({"and", "but", "so", "also", "then", "what about", "how about",
                                 "for", "at", "in", "with", "only", "just", "same", "ok",
-                                "okay", "what if", "even", "without", "plus",
+                                "okay", "what if", "even", "without", "plus", "by",
                                 # "right away or only after some experience?" after remote work
                                 "right away", "straight away", "immediately", "at first"})
 _NARROWING = frozenset({"with", "for", "at", "in", "without", "only", "just", "even", "same",
