@@ -59,6 +59,8 @@ QUESTIONS = [
     ("I have two little kids at home. Is this a job I could do from my kitchen table?",
      ["Remote coding is common", "regular hours"]),
     ("hospital or clinic, which do coders work at", ["Hospitals employ the most coders"]),
+    ("cetification needed for coding jobs?", ["CPC", "CCA"]),  # names the usual credentials
+    ("is anatomy part of the training", ["anatomy and physiology"]),  # the coursework
     # "still" rests the question on what the user said before it
     ("i am really shy, can i still be a coder", ["quiet work"]),
     ("how much is AAPC membership for a student", ["Student", "not verified", "aapc.com"]),
