@@ -39,6 +39,10 @@ BARS = {
     "blind22.yaml": (0.91, 0.95),  # scored once: 0.927 / 0.970; after the last fixes 0.931
     "blind23.yaml": (0.94, 0.96),  # scored once: 0.956 / 0.978
     "blind24.yaml": (0.94, 0.97),  # scored once on the round's final code: 0.953 / 0.993
+    # blind25: 0.947 / 0.947 on the code before its round, then used to find causes: 0.973 / 1.0
+    "blind25.yaml": (0.96, 0.98),
+    "blind26.yaml": (0.94, 0.98),  # scored once on the round's final code: 0.958 / 1.0
+    "blind27.yaml": (0.96, 0.97),  # scored once on the round's final code: 0.976 / 0.985
     # blind20 (turns and multi): 0.943 / 1.0 on the code before its round and mid-round, then
     # used to find causes: 0.959 / 1.0
     "blind20.yaml": (0.94, 0.97),
