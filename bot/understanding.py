@@ -982,16 +982,8 @@ class Reader:
             # the last topic reads it far worse than the topic it asks on its own ("what
             # about cancer registrars?" after licensing still asks on licensing).
             return fresh
-        telling = [stem(w) for w in _telling(part.words)]
-        # ("is it hard?" after the exam points back at it; "can I do it online" at the job.)
-        if verdict.entry is not None and fresh.score >= SURE and telling and (
-                _POINTING_BACK.isdisjoint(part.words) or _DOING_IT in pairwise(part.words)
-        ) and all(
-                w in self._own_stems.get(fresh.group, ()) for w in telling) and not any(
-                w in self._own_stems.get(state.topic or "", ()) for w in telling):
-            # "remote?" after the CPC exam, "can I do it online" after the schooling: only an
-            # entry of the last topic holds it there, with the new topic's own words, which
-            # the last topic's own patterns never use.
+        if verdict.entry is not None and fresh.score >= SURE \
+                and self._borrowed(part.words, fresh.group, state.topic or ""):
             return fresh
         last = self._group_stems.get(state.topic or "", frozenset())
         for w in _telling(part.words):
@@ -1009,6 +1001,17 @@ class Reader:
                 and opener not in self._wh_telling.get(state.topic or "", ()):
             return fresh
         return verdict
+
+    def _borrowed(self, words: list[str], new: str, last: str) -> bool:
+        """Whether only an entry of ``last`` holds ``words`` there, with ``new``'s own words
+        that ``last``'s own patterns never use: "remote?" after the CPC exam (whose entry says
+        it can be taken online), "can I do it online" after the schooling. ("is it hard?"
+        after the exam points back at it; "do it" is the job.)"""
+        telling = [stem(w) for w in _telling(words)]
+        ours, theirs = self._own_stems.get(new, frozenset()), self._own_stems.get(last, frozenset())
+        return bool(telling) and (_POINTING_BACK.isdisjoint(words)
+                                  or _DOING_IT in pairwise(words)) \
+            and all(w in ours for w in telling) and theirs.isdisjoint(telling)
 
     def _names_other_topic(self, words: list[str], group: str) -> bool:
         """Whether a word of ``words`` names a topic other than ``group`` and is foreign to
@@ -1187,8 +1190,10 @@ class Reader:
                             and not _purpose_before(words, spot.start))
                 # "I have an accounting degree" is the user's; "what schools have dental
                 # assisting programs" asks about that field.
-                own = not window.isdisjoint(
-                    _OWN_PAST | _FORMER | (frozenset() if licence else _MINE)) and (
+                # ... and "my nursing background" is the user's, but "my driver's license"
+                # asks about that licence.
+                mine = _OWN_PAST | _FORMER if licence else _OWN_PAST | _FORMER | _MINE
+                own = not window.isdisjoint(mine) and (
                     "have" not in window
                     or not _FIRST_PERSON.isdisjoint(words[:spot.start]) or "ive" in window)
                 if not (served or required or own or _measured_against(words, spot.start)):
@@ -1527,9 +1532,9 @@ def _there_as_place(words: list[str], place: str) -> list[str]:
     """``words`` with a "there" after a place read as that place: "I'm moving to Florida,
     what do coders make there?" asks the pay in Florida. "Is there" and "there are" stay."""
     first = words.index(place)
-    return [place if (w == "there" and i > first and words[i - 1] not in _BEING
-                      and words[i + 1:i + 2] not in ([b] for b in _BEING)) else w
-            for i, w in enumerate(words)]
+    after = [*words[1:], ""]
+    return [place if w == "there" and i > first and words[i - 1] not in _BEING
+            and after[i] not in _BEING else w for i, w in enumerate(words)]
 
 
 def _opens_referring(words: list[str]) -> bool:
